@@ -1,0 +1,279 @@
+"""Typed, validated configuration for the ticket job.
+
+YAML files map onto these dataclasses one to one. Unknown keys are errors that
+name the key and the closest valid one; values are type-checked. ``--set
+a.b=value`` overrides are parsed as YAML scalars and validated the same way.
+Every field carries its help text in ``metadata["help"]`` (``loracle
+print-config --explain`` shows it).
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import json
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .errors import ConfigError
+
+
+def _f(default, help: str, choices: tuple | None = None):
+    md = {"help": help}
+    if choices:
+        md["choices"] = choices
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda d=default: type(d)(d), metadata=md)
+    return field(default=default, metadata=md)
+
+
+@dataclass
+class ModelConfig:
+    """The generative base model (used for replies and optional LM intent scoring)."""
+
+    name_or_path: str = _f("embedded:smollm2-135m-instruct",
+                           "'embedded:smollm2-135m-instruct' or a local HF model directory")
+    dtype: str = _f("float32", "compute dtype: float32 | bfloat16 | float16 | auto",
+                    ("float32", "bfloat16", "float16", "auto"))
+    quantization: str = _f("none", "'nf4' = 4-bit QLoRA base (needs CUDA; plain LoRA otherwise)",
+                           ("none", "nf4"))
+    max_seq_len: int = _f(384, "prompt+completion tokens kept per training example")
+
+
+@dataclass
+class EncoderConfig:
+    """The sentence encoder behind the intent classifier and reply retrieval."""
+
+    name_or_path: str = _f("embedded:all-minilm-l6-v2",
+                           "'embedded:all-minilm-l6-v2' or a local HF encoder directory")
+    max_seq_len: int = _f(64, "tokens kept per ticket when encoding")
+    batch_size: int = _f(64, "tickets per forward pass at inference")
+
+
+@dataclass
+class LoraConfig:
+    """LoRA adapter shape for the generative model."""
+
+    lora_r: int = _f(16, "LoRA rank")
+    lora_alpha: int = _f(32, "LoRA alpha (scaling = alpha / r)")
+    lora_dropout: float = _f(0.0, "dropout on the LoRA path (0 keeps runs cheaper and exact)")
+    target_modules: str = _f("all-linear", "'all-linear' or a comma-separated module list")
+
+
+@dataclass
+class TrainConfig:
+    """Supervised fine-tuning of the generative model (loss on completion tokens only)."""
+
+    learning_rate: float = _f(2e-4, "peak AdamW learning rate")
+    epochs: float = _f(3.0, "passes over the training rows (fractions allowed)")
+    max_steps: int = _f(0, "stop after this many optimizer steps (0 = no limit)")
+    batch_size: int = _f(8, "examples per optimizer step (batched by length)")
+    warmup_ratio: float = _f(0.1, "fraction of steps with linear warmup")
+    weight_decay: float = _f(0.0, "AdamW weight decay")
+    max_grad_norm: float = _f(1.0, "gradient clipping (0 disables)")
+    max_wall_clock_s: float = _f(1500.0, "training budget for all components; training stops "
+                                 "cleanly when reached and every row is still predicted")
+    gradient_checkpointing: bool = _f(False, "trade compute for memory (large models on GPU)")
+
+
+@dataclass
+class IntentConfig:
+    """How the intent is predicted. The taxonomy is always the set of intents in train."""
+
+    method: str = _f("encoder", "encoder = LoRA-tuned sentence encoder + linear head; "
+                     "lm = label scoring with the fine-tuned generative model; "
+                     "ensemble = average of both", ("encoder", "lm", "ensemble"))
+    steps: int = _f(250, "contrastive steps for the encoder (each: batch_size intents x 2 tickets)")
+    batch_size: int = _f(32, "distinct intents per contrastive step")
+    learning_rate: float = _f(2e-4, "encoder LoRA learning rate")
+    lora_r: int = _f(16, "encoder LoRA rank")
+    lora_alpha: int = _f(32, "encoder LoRA alpha")
+    scale: float = _f(20.0, "similarity temperature in the contrastive loss (logits = scale * cos)")
+    head_c: float = _f(10.0, "inverse L2 strength of the logistic-regression head")
+    ensemble_weight: float = _f(0.5, "weight of the LM in method=ensemble")
+
+
+@dataclass
+class ReplyConfig:
+    """How the reply text is produced."""
+
+    mode: str = _f("generate", "generate = fine-tuned LM writes the reply; retrieve = the "
+                   "ideal_reply of the most similar train ticket with the predicted intent; "
+                   "none = empty reply", ("generate", "retrieve", "none"))
+    max_new_tokens: int = _f(96, "generation length cap (greedy decoding)")
+    batch_size: int = _f(8, "prompts generated together")
+
+
+@dataclass
+class DataConfig:
+    """Input handling."""
+
+    val_fraction: float = _f(0.1, "seeded share of train held out to measure val_loss when "
+                             "val has no labels (0 disables; val_loss is then null)")
+    val_max_rows: int = _f(64, "cap on the held-out slice")
+    max_ticket_chars: int = _f(4000, "longer tickets are truncated with a warning")
+
+
+@dataclass
+class TicketsConfig:
+    """Ticket classification + reply: the finetune challenge job."""
+
+    seed: int = _f(42, "seeds python/numpy/torch, data order and LoRA init")
+    system_prompt: str = _f("You are a support agent. Classify the customer's ticket and "
+                            "write a helpful reply.", "system message used in prompts")
+    model: ModelConfig = field(default_factory=ModelConfig)
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    lora: LoraConfig = field(default_factory=LoraConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    intent: IntentConfig = field(default_factory=IntentConfig)
+    reply: ReplyConfig = field(default_factory=ReplyConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+
+
+# ---------------------------------------------------------------- validation
+
+def _nearest(key: str, options: list[str]) -> str:
+    m = difflib.get_close_matches(key, options, n=1, cutoff=0.5)
+    return f" (did you mean '{m[0]}'?)" if m else f" (valid keys: {', '.join(options)})"
+
+
+def _coerce(value: Any, typ: Any, where: str, choices: tuple | None) -> Any:
+    if typ is bool:
+        if isinstance(value, bool):
+            return value
+    elif typ is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    elif typ is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif typ is str:
+        if isinstance(value, str):
+            if choices and value not in choices:
+                raise ConfigError(f"{where}: '{value}' is not one of {', '.join(choices)}")
+            return value
+    else:  # pragma: no cover - only the types above are used
+        return value
+    raise ConfigError(f"{where}: expected {typ.__name__}, got {type(value).__name__} ({value!r})")
+
+
+def from_dict(cls, data: dict, where: str = "") -> Any:
+    """Build dataclass ``cls`` from a nested dict, rejecting unknown keys."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where or 'config'}: expected a mapping, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        path = f"{where}.{key}" if where else str(key)
+        if key not in fields:
+            raise ConfigError(f"unknown config key '{path}'{_nearest(str(key), list(fields))}")
+        typ = hints[key]
+        if dataclasses.is_dataclass(typ):
+            kwargs[key] = from_dict(typ, value or {}, path)
+        else:
+            kwargs[key] = _coerce(value, typ, path, fields[key].metadata.get("choices"))
+    cfg = cls(**kwargs)
+    _check_ranges(cfg, where)
+    return cfg
+
+
+def _check_ranges(cfg: Any, where: str) -> None:
+    positive = {"lora_r", "lora_alpha", "batch_size", "max_seq_len", "max_new_tokens",
+                "max_ticket_chars", "learning_rate", "epochs", "scale", "steps", "head_c"}
+    unit = {"val_fraction", "warmup_ratio", "lora_dropout", "ensemble_weight"}
+    for f in dataclasses.fields(cfg):
+        v = getattr(cfg, f.name)
+        path = f"{where}.{f.name}" if where else f.name
+        if f.name in positive and not v > 0:
+            raise ConfigError(f"{path}: must be > 0, got {v}")
+        if f.name in unit and not 0 <= v <= 1:
+            raise ConfigError(f"{path}: must be between 0 and 1, got {v}")
+        if f.name in {"max_wall_clock_s", "max_steps", "val_max_rows", "weight_decay"} and v < 0:
+            raise ConfigError(f"{path}: must be >= 0, got {v}")
+
+
+def to_dict(cfg: Any) -> dict:
+    return dataclasses.asdict(cfg)
+
+
+def config_hash(cfg: Any) -> str:
+    blob = json.dumps(to_dict(cfg), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _set_path(d: dict, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    cur = d
+    for p in parts[:-1]:
+        nxt = cur.setdefault(p, {})
+        if not isinstance(nxt, dict):
+            raise ConfigError(f"--set {dotted}: '{p}' is not a section")
+        cur = nxt
+    cur[parts[-1]] = value
+
+
+def parse_override(item: str) -> tuple[str, Any]:
+    if "=" not in item:
+        raise ConfigError(f"--set expects key=value, got '{item}'")
+    key, raw = item.split("=", 1)
+    key = key.strip()
+    if not key:
+        raise ConfigError(f"--set expects key=value, got '{item}'")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return key, value
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | None = None,
+                seed: int | None = None, cls=TicketsConfig) -> Any:
+    """Defaults <- YAML file <- ``--set`` overrides <- ``--seed``."""
+    data: dict = {}
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file not found: {p}")
+        try:
+            loaded = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = f" line {mark.line + 1}" if mark else ""
+            raise ConfigError(f"{p}:{line} invalid YAML: {getattr(e, 'problem', e)}") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{p}: top level must be a mapping")
+        data = loaded
+    for item in overrides or []:
+        k, v = parse_override(item)
+        _set_path(data, k, v)
+    if seed is not None:
+        data["seed"] = int(seed)
+    try:
+        return from_dict(cls, data)
+    except ConfigError as e:
+        if path is not None:
+            raise ConfigError(f"{path}: {e}") from None
+        raise
+
+
+def explain(cls=TicketsConfig, prefix: str = "") -> list[str]:
+    """One line per leaf key: dotted name, default, help."""
+    lines = []
+    inst = cls()
+    for f in dataclasses.fields(cls):
+        name = f"{prefix}{f.name}"
+        v = getattr(inst, f.name)
+        if dataclasses.is_dataclass(v):
+            lines.extend(explain(type(v), name + "."))
+        else:
+            lines.append(f"{name} = {v!r}  # {f.metadata.get('help', '')}")
+    return lines

@@ -1,0 +1,101 @@
+"""Inference for the ticket job: intent (always from the taxonomy) + reply."""
+from __future__ import annotations
+
+import logging
+import time
+
+import torch
+from tqdm.auto import tqdm
+
+from ..config import TicketsConfig
+from . import prompts
+
+log = logging.getLogger("loracle")
+
+
+def _encoder_tokens(clf, texts: list[str]) -> list[int]:
+    enc = clf.tok(texts, truncation=True, max_length=clf.max_len)["input_ids"]
+    return [len(x) for x in enc]
+
+
+def predict(cfg: TicketsConfig, inputs, clf, lm, tok) -> list[dict]:
+    val = inputs.val
+    texts = [t.ticket for t in val]
+    n = len(val)
+    seconds = [0.0] * n
+    tokens = [0] * n
+    probs = None
+    emb_val = None
+
+    if clf is not None:
+        t0 = time.perf_counter()
+        emb_val = clf.embed(texts, cfg.encoder.batch_size)
+        enc_probs = clf.proba_from_embeddings(emb_val)
+        dt = (time.perf_counter() - t0) / n
+        seconds = [s + dt for s in seconds]
+        tokens = [a + b for a, b in zip(tokens, _encoder_tokens(clf, texts))]
+        if cfg.intent.method in ("encoder", "ensemble"):
+            probs = enc_probs
+
+    if cfg.intent.method in ("lm", "ensemble"):
+        from ..infer.scoring import score_labels
+
+        cands = [prompts.intent_line(label) for label in inputs.taxonomy]
+        lm_probs = torch.empty((n, len(cands)))
+        for i, t in enumerate(tqdm(val, desc="intent-lm", leave=False)):
+            t0 = time.perf_counter()
+            s, used = score_labels(lm, tok, prompts.prompt(tok, cfg.system_prompt, t.ticket),
+                                   cands)
+            lm_probs[i] = torch.softmax(s, dim=-1)
+            seconds[i] += time.perf_counter() - t0
+            tokens[i] += used
+        if probs is None:
+            probs = lm_probs
+        else:
+            w = cfg.intent.ensemble_weight
+            probs = (1 - w) * probs + w * lm_probs
+
+    conf, idx = probs.max(dim=-1)
+    intents = [inputs.taxonomy[i] for i in idx.tolist()]
+
+    replies = [""] * n
+    if cfg.reply.mode == "retrieve":
+        t0 = time.perf_counter()
+        replies = _retrieve(clf, inputs.train, emb_val, intents)
+        dt = (time.perf_counter() - t0) / n
+        seconds = [s + dt for s in seconds]
+    elif cfg.reply.mode == "generate":
+        from ..infer.generate import generate_greedy
+
+        ps = [prompts.prompt(tok, cfg.system_prompt, t.ticket) + prompts.reply_prefix(it)
+              for t, it in zip(val, intents)]
+        gens = generate_greedy(lm, tok, ps, max_new_tokens=cfg.reply.max_new_tokens,
+                               batch_size=cfg.reply.batch_size)
+        for i, g in enumerate(gens):
+            replies[i] = g.text
+            seconds[i] += g.seconds
+            tokens[i] += g.prompt_tokens + g.new_tokens
+
+    return [{"id": t.id, "prediction": replies[i], "predicted_intent": intents[i],
+             "latency_ms": round(seconds[i] * 1000, 2), "tokens_used": int(tokens[i]),
+             "confidence": round(float(conf[i]), 6), "source": "local"}
+            for i, t in enumerate(val)]
+
+
+def _retrieve(clf, train, emb_val: torch.Tensor, intents: list[str]) -> list[str]:
+    """The ideal_reply of the most similar train ticket with the predicted intent
+    (any intent if that intent has no reply; empty if train has no replies)."""
+    pool = [t for t in train if t.ideal_reply]
+    if not pool:
+        log.warning("reply.mode=retrieve but no train row has ideal_reply; replies are empty")
+        return [""] * len(intents)
+    emb_pool = clf.embed([t.ticket for t in pool])
+    sims = emb_val @ emb_pool.T
+    out = []
+    for i, intent in enumerate(intents):
+        same = torch.tensor([t.intent == intent for t in pool])
+        s = sims[i].clone()
+        if same.any():
+            s[~same] = -2.0
+        out.append(pool[int(s.argmax())].ideal_reply)
+    return out

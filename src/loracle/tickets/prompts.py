@@ -1,0 +1,27 @@
+"""Prompt and completion formats for the ticket job (one place, so training and
+inference can never drift apart)."""
+from __future__ import annotations
+
+
+def prompt(tok, system: str, ticket: str) -> str:
+    """Chat-formatted prompt ending where the assistant's turn begins."""
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": ticket}]
+    if getattr(tok, "chat_template", None):
+        return tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    return f"{system}\n\nTicket: {ticket}\n\n"
+
+
+def intent_line(intent: str) -> str:
+    return f"Intent: {intent}\n"
+
+
+def completion(intent: str, reply: str | None) -> str:
+    """What the LM learns to write: the intent, then the reply when there is one."""
+    if reply:
+        return f"{intent_line(intent)}Reply: {reply}"
+    return intent_line(intent).rstrip("\n")
+
+
+def reply_prefix(intent: str) -> str:
+    """Forced prefix for generation: the reply is conditioned on the chosen intent."""
+    return f"{intent_line(intent)}Reply:"
