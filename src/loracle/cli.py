@@ -30,6 +30,10 @@ def _setup_logging(verbose: bool = False) -> None:
     # Library chatter (weight-loading bars, deprecation notes) is not for our users.
     for name in ("transformers", "peft", "accelerate", "datasets", "bitsandbytes"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    import warnings
+
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", message=".*gemm_4bit.*")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:

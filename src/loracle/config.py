@@ -104,6 +104,9 @@ class ReplyConfig:
     mode: str = _f("generate", "generate = fine-tuned LM writes the reply; retrieve = the "
                    "ideal_reply of the most similar train ticket with the predicted intent; "
                    "none = empty reply", ("generate", "retrieve", "none"))
+    context: str = _f("nearest", "generate only: nearest = show the LM the ideal reply of the "
+                      "most similar train ticket with the same intent (learned with "
+                      "leave-one-out references); none = ticket only", ("nearest", "none"))
     max_new_tokens: int = _f(96, "generation length cap (greedy decoding)")
     batch_size: int = _f(8, "prompts generated together")
 

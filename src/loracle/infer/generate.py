@@ -33,6 +33,9 @@ def generate_greedy(model, tok, prompts: list[str], *, max_new_tokens: int,
     pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
     eos = tok.eos_token_id
     model.eval()
+    from ..train.loop import progress
+
+    bar = progress(len(prompts), "generate", "row")
     try:
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
@@ -57,6 +60,8 @@ def generate_greedy(model, tok, prompts: list[str], *, max_new_tokens: int,
                 out[i] = Generation(text=tok.decode(new, skip_special_tokens=True).strip(),
                                     prompt_tokens=len(enc_all[i]), new_tokens=len(new),
                                     seconds=dt)
+            bar.update(len(idx))
     finally:
+        bar.close()
         tok.padding_side = old_side
     return out  # type: ignore[return-value]

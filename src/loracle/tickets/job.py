@@ -94,7 +94,9 @@ def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
     enable_determinism()
     deadline = t_start + cfg.train.max_wall_clock_s
     need_lm = cfg.reply.mode == "generate" or cfg.intent.method in ("lm", "ensemble")
-    need_encoder = cfg.intent.method in ("encoder", "ensemble") or cfg.reply.mode == "retrieve"
+    use_refs = cfg.reply.mode == "generate" and cfg.reply.context == "nearest"
+    need_encoder = (cfg.intent.method in ("encoder", "ensemble") or cfg.reply.mode == "retrieve"
+                    or use_refs)
 
     # val_loss: on labelled val rows if val carries labels, else on a held-out slice of train.
     val_labelled = all(t.intent for t in inputs.val)
@@ -155,10 +157,13 @@ def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
                          seed=cfg.seed, gradient_checkpointing=cfg.train.gradient_checkpointing)
         rows = [t for t in fit_rows
                 if t.ideal_reply or cfg.intent.method in ("lm", "ensemble")]
+        held_rows = [t for t in loss_rows if t.ideal_reply or cfg.intent.method != "encoder"]
+        refs = _references(clf, fit_rows, rows, held_rows) if use_refs else {}
 
         def ex(t: Ticket):
-            return build_example(tok, prompts.prompt(tok, cfg.system_prompt, t.ticket),
-                                 prompts.completion(t.intent, t.ideal_reply), cfg.model.max_seq_len)
+            p = prompts.prompt(tok, cfg.system_prompt, t.ticket, refs.get(t.id))
+            return build_example(tok, p, prompts.completion(t.intent, t.ideal_reply),
+                                 cfg.model.max_seq_len)
 
         examples = [ex(t) for t in rows]
         if examples:
@@ -173,9 +178,8 @@ def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
             if res.stopped_by_deadline:
                 log.warning("LM fine-tuning stopped at step %d by train.max_wall_clock_s",
                             res.steps)
-            held = [ex(t) for t in loss_rows if t.ideal_reply or cfg.intent.method != "encoder"]
-            if held:
-                val_loss = eval_loss(lm, tok, held)
+            if held_rows:
+                val_loss = eval_loss(lm, tok, [ex(t) for t in held_rows])
         else:
             log.warning("no train row has ideal_reply: the LM is not fine-tuned; "
                         "replies come from the base model")
@@ -197,6 +201,24 @@ def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
     atomic_write_json(Path(weights_dir) / MANIFEST_NAME, manifest)
     atomic_write_json(output_path, result)
     return result
+
+
+def _references(clf, pool: list[Ticket], rows: list[Ticket],
+                held: list[Ticket]) -> dict[str, str | None]:
+    """Reference replies for training prompts: each row's nearest *other* fit row
+    of its intent (leave-one-out); held-out rows look up the fit rows."""
+    from .retrieval import nearest_replies
+
+    pool_emb = clf.embed([t.ticket for t in pool])
+    by_id = {t.id: i for i, t in enumerate(pool)}
+    refs = nearest_replies(pool, pool_emb, pool_emb[[by_id[t.id] for t in rows]],
+                           [t.intent for t in rows], [t.id for t in rows]) if rows else []
+    out = {t.id: r for t, r in zip(rows, refs)}
+    if held:
+        q = clf.embed([t.ticket for t in held])
+        out.update(zip([t.id for t in held],
+                       nearest_replies(pool, pool_emb, q, [t.intent for t in held])))
+    return out
 
 
 def _round(x: float | None) -> float | None:

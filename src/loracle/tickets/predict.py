@@ -5,10 +5,11 @@ import logging
 import time
 
 import torch
-from tqdm.auto import tqdm
 
 from ..config import TicketsConfig
+from ..train.loop import progress
 from . import prompts
+from .retrieval import nearest_replies
 
 log = logging.getLogger("loracle")
 
@@ -42,13 +43,16 @@ def predict(cfg: TicketsConfig, inputs, clf, lm, tok) -> list[dict]:
 
         cands = [prompts.intent_line(label) for label in inputs.taxonomy]
         lm_probs = torch.empty((n, len(cands)))
-        for i, t in enumerate(tqdm(val, desc="intent-lm", leave=False)):
+        bar = progress(n, "intent-lm", "row")
+        for i, t in enumerate(val):
             t0 = time.perf_counter()
             s, used = score_labels(lm, tok, prompts.prompt(tok, cfg.system_prompt, t.ticket),
                                    cands)
             lm_probs[i] = torch.softmax(s, dim=-1)
             seconds[i] += time.perf_counter() - t0
             tokens[i] += used
+            bar.update(1)
+        bar.close()
         if probs is None:
             probs = lm_probs
         else:
@@ -59,16 +63,23 @@ def predict(cfg: TicketsConfig, inputs, clf, lm, tok) -> list[dict]:
     intents = [inputs.taxonomy[i] for i in idx.tolist()]
 
     replies = [""] * n
-    if cfg.reply.mode == "retrieve":
+    refs: list[str | None] = [None] * n
+    if cfg.reply.mode == "retrieve" or (cfg.reply.mode == "generate"
+                                        and cfg.reply.context == "nearest"):
         t0 = time.perf_counter()
-        replies = _retrieve(clf, inputs.train, emb_val, intents)
+        pool_emb = clf.embed([t.ticket for t in inputs.train], cfg.encoder.batch_size)
+        refs = nearest_replies(inputs.train, pool_emb, emb_val, intents)
         dt = (time.perf_counter() - t0) / n
         seconds = [s + dt for s in seconds]
+        if all(r is None for r in refs):
+            log.warning("no train row has ideal_reply: nothing to retrieve")
+    if cfg.reply.mode == "retrieve":
+        replies = [r or "" for r in refs]
     elif cfg.reply.mode == "generate":
         from ..infer.generate import generate_greedy
 
-        ps = [prompts.prompt(tok, cfg.system_prompt, t.ticket) + prompts.reply_prefix(it)
-              for t, it in zip(val, intents)]
+        ps = [prompts.prompt(tok, cfg.system_prompt, t.ticket, ref) + prompts.reply_prefix(it)
+              for t, it, ref in zip(val, intents, refs)]
         gens = generate_greedy(lm, tok, ps, max_new_tokens=cfg.reply.max_new_tokens,
                                batch_size=cfg.reply.batch_size)
         for i, g in enumerate(gens):
@@ -80,22 +91,3 @@ def predict(cfg: TicketsConfig, inputs, clf, lm, tok) -> list[dict]:
              "latency_ms": round(seconds[i] * 1000, 2), "tokens_used": int(tokens[i]),
              "confidence": round(float(conf[i]), 6), "source": "local"}
             for i, t in enumerate(val)]
-
-
-def _retrieve(clf, train, emb_val: torch.Tensor, intents: list[str]) -> list[str]:
-    """The ideal_reply of the most similar train ticket with the predicted intent
-    (any intent if that intent has no reply; empty if train has no replies)."""
-    pool = [t for t in train if t.ideal_reply]
-    if not pool:
-        log.warning("reply.mode=retrieve but no train row has ideal_reply; replies are empty")
-        return [""] * len(intents)
-    emb_pool = clf.embed([t.ticket for t in pool])
-    sims = emb_val @ emb_pool.T
-    out = []
-    for i, intent in enumerate(intents):
-        same = torch.tensor([t.intent == intent for t in pool])
-        s = sims[i].clone()
-        if same.any():
-            s[~same] = -2.0
-        out.append(pool[int(s.argmax())].ideal_reply)
-    return out

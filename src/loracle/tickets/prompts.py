@@ -3,8 +3,17 @@ inference can never drift apart)."""
 from __future__ import annotations
 
 
-def prompt(tok, system: str, ticket: str) -> str:
-    """Chat-formatted prompt ending where the assistant's turn begins."""
+REFERENCE_HEADER = "A reply our team wrote to a similar ticket:"
+
+
+def prompt(tok, system: str, ticket: str, reference: str | None = None) -> str:
+    """Chat-formatted prompt ending where the assistant's turn begins.
+
+    ``reference`` (reply.context=nearest) is the ideal reply of the most similar
+    train ticket: the model learns to adapt it rather than invent facts.
+    """
+    if reference:
+        system = f"{system}\n\n{REFERENCE_HEADER}\n{reference}"
     messages = [{"role": "system", "content": system}, {"role": "user", "content": ticket}]
     if getattr(tok, "chat_template", None):
         return tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)

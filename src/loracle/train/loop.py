@@ -9,6 +9,7 @@ steps, and is byte-reproducible for a fixed seed.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -26,6 +27,13 @@ class LoopResult:
     stopped_by_deadline: bool
     seconds: float
     tokens: int
+
+
+def progress(total: int, desc: str, unit: str):
+    """A tqdm bar that stays quiet in logs: redraws at most every 30 s off a TTY."""
+    tty = sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, unit=unit, dynamic_ncols=True, leave=False,
+                mininterval=0.2 if tty else 30.0)
 
 
 def length_batches(lengths: Sequence[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
@@ -72,7 +80,7 @@ def run_loop(*, params: Iterable[dict], step_fn: Callable[[Any], tuple[torch.Ten
     t0 = time.monotonic()
     steps, tokens, stopped = 0, 0, False
     epoch_losses: list[float] = []
-    bar = tqdm(total=total, desc=desc, unit="step", dynamic_ncols=True, leave=False)
+    bar = progress(total, desc, "step")
     epoch = 0
     while steps < total and not stopped:
         epoch_losses = []
@@ -93,7 +101,7 @@ def run_loop(*, params: Iterable[dict], step_fn: Callable[[Any], tuple[torch.Ten
             tokens += ntok
             epoch_losses.append(float(loss.detach()))
             bar.update(1)
-            bar.set_postfix(loss=f"{epoch_losses[-1]:.3f}")
+            bar.set_postfix(loss=f"{epoch_losses[-1]:.3f}", refresh=False)
         epoch += 1
     bar.close()
     mean = sum(epoch_losses) / len(epoch_losses) if epoch_losses else None
