@@ -7,7 +7,8 @@ Both train LoRA r=16 (all-linear) on the same (prompt, completion) pairs built
 from data/tickets/train.jsonl for one epoch at batch size 8 with the loss on
 completion tokens only. Throughput = non-padding tokens of the data / wall
 seconds of the training call. TRL keeps its defaults (gradient checkpointing,
-no length grouping); only output/logging/saving are switched off.
+no length grouping); only output/logging/saving are switched off and
+use_cpu=True is set (TRL refuses to start on CPU without it).
 """
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def run_trl(path, tok, data) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         args = SFTConfig(output_dir=tmp, num_train_epochs=1, per_device_train_batch_size=8,
                          report_to=[], save_strategy="no", logging_strategy="no",
-                         disable_tqdm=True)
+                         disable_tqdm=True, use_cpu=True)  # CPU needs saying; nothing tuned
         tr = SFTTrainer(model=model, args=args, train_dataset=ds, processing_class=tok,
                         peft_config=LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0,
                                                target_modules="all-linear", task_type="CAUSAL_LM"))

@@ -139,3 +139,9 @@ def test_huge_ticket_is_truncated_with_warning(tmp_path, capsys, caplog, sample_
 def test_run_py_without_a_form_prints_usage_and_exits_2(capsys):
     assert run_py_main([]) == 2
     assert "--train T --val V --weights W --output O" in capsys.readouterr().err
+
+
+def test_missing_model_dir_is_a_clear_error(tmp_path, capsys, sample_data):
+    train, val = sample_data
+    _fails(tmp_path, capsys, train, val, "not found", "config.json",
+           overrides=[f"encoder.name_or_path={tmp_path / 'nope'}"])

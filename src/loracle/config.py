@@ -68,8 +68,8 @@ class LoraConfig:
 class TrainConfig:
     """Supervised fine-tuning of the generative model (loss on completion tokens only)."""
 
-    learning_rate: float = _f(2e-4, "peak AdamW learning rate")
-    epochs: float = _f(3.0, "passes over the training rows (fractions allowed)")
+    learning_rate: float = _f(1e-3, "peak AdamW learning rate")
+    epochs: float = _f(4.0, "passes over the training rows (fractions allowed)")
     max_steps: int = _f(0, "stop after this many optimizer steps (0 = no limit)")
     batch_size: int = _f(8, "examples per optimizer step (batched by length)")
     warmup_ratio: float = _f(0.1, "fraction of steps with linear warmup")
