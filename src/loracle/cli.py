@@ -58,14 +58,22 @@ def _ticket_flags(p: argparse.ArgumentParser, required: bool) -> None:
     p.add_argument("--val", required=required, help="JSONL to predict: id, ticket")
     p.add_argument("--weights", required=required, help="writable dir for adapters + manifest.json")
     p.add_argument("--output", required=required, help="results JSON path (written atomically)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the latest unfinished run with the same config and inputs: "
+                        "items already stored are not recomputed")
+    p.add_argument("--budget-usd", type=float, default=None,
+                   help="cap on fallback API spend for this run (sets fallback.budget_usd)")
 
 
 def _run_tickets(args) -> int:
     from .config import load_config
     from .tickets.job import run
 
-    cfg = load_config(args.config, args.overrides, args.seed)
-    res = run(cfg, args.train, args.val, args.weights, args.output)
+    overrides = list(args.overrides)
+    if args.budget_usd is not None:
+        overrides.append(f"fallback.budget_usd={args.budget_usd}")
+    cfg = load_config(args.config, overrides, args.seed)
+    res = run(cfg, args.train, args.val, args.weights, args.output, resume=args.resume)
     t = res["training"]
     log.info("wrote %d predictions to %s (steps=%s train_loss=%s val_loss=%s, %.1fs)",
              len(res["predictions"]), args.output, t["steps"], t["train_loss"], t["val_loss"],
@@ -164,6 +172,72 @@ def _audit(args) -> int:
     return 0
 
 
+def _open_store(args):
+    from .store import Store
+
+    path = args.db or os.environ.get("LORACLE_DB") or "runs/demo/loracle.db"
+    if not Path(path).is_file():
+        raise LoracleError(f"no run database at {path} (give --db or set LORACLE_DB)")
+    return Store(path)
+
+
+def _runs(args) -> int:
+    from . import runs_view
+
+    store = _open_store(args)
+    try:
+        if args.runs_cmd == "list":
+            data = runs_view.list_runs(store)
+        elif args.runs_cmd == "show":
+            data = runs_view.show_run(store, args.run)
+        else:
+            data = runs_view.compare_runs(store, args.run_a, args.run_b)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(runs_view.render_text(args.runs_cmd, data))
+    return 0
+
+
+def _cache(args) -> int:
+    store = _open_store(args)
+    try:
+        if args.cache_cmd == "stats":
+            data = store.cache_stats()
+        elif args.cache_cmd == "clear":
+            data = {"removed": store.cache_clear()}
+        else:
+            data = {"removed": store.cache_prune(_duration_s(args.older_than))}
+    finally:
+        store.close()
+    print(json.dumps(data, indent=2) if args.json else
+          " ".join(f"{k}={v}" for k, v in data.items()))
+    return 0
+
+
+def _duration_s(text: str) -> float:
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+    if not m:
+        raise LoracleError(f"--older-than: expected a duration like 30d, 12h, 90m, got {text!r}")
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _report(args) -> int:
+    from .report import write_report
+
+    store = _open_store(args)
+    try:
+        write_report(store, args.run, args.out)
+    finally:
+        store.close()
+    print(f"wrote {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="loracle", description=(
         "Train small seeded LoRA adapters and use them for support tickets."))
@@ -189,6 +263,38 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("audit", help="re-run from a manifest and report any difference (exit 1)")
     a.add_argument("manifest", help="manifest.json or the --weights dir holding it")
     a.set_defaults(func=_audit)
+
+    def db_flags(q):
+        q.add_argument("--db", help="run database (default: $LORACLE_DB, else runs/demo/loracle.db)")
+        q.add_argument("--json", action="store_true", help="machine-readable output")
+
+    r = sub.add_parser("runs", help="list, show and compare recorded runs")
+    rs = r.add_subparsers(dest="runs_cmd", required=True)
+    q = rs.add_parser("list", help="recent runs with status and headline metrics")
+    db_flags(q)
+    q = rs.add_parser("show", help="one run: config, metrics, timings, cost by role")
+    q.add_argument("run", help="run id (a unique prefix is enough)")
+    db_flags(q)
+    q = rs.add_parser("compare", help="metric deltas and the items whose prediction changed")
+    q.add_argument("run_a")
+    q.add_argument("run_b")
+    db_flags(q)
+    r.set_defaults(func=_runs)
+
+    c = sub.add_parser("cache", help="the provider response cache")
+    cs = c.add_subparsers(dest="cache_cmd", required=True)
+    for name, hlp in (("stats", "entries, hits, tokens"), ("clear", "remove every entry")):
+        db_flags(cs.add_parser(name, help=hlp))
+    q = cs.add_parser("prune", help="remove entries not used for a while")
+    q.add_argument("--older-than", required=True, help="duration: 30d, 12h, 90m, 45s")
+    db_flags(q)
+    c.set_defaults(func=_cache)
+
+    rp = sub.add_parser("report", help="one self-contained HTML page for a run")
+    rp.add_argument("run", help="run id (prefix)")
+    rp.add_argument("--out", required=True, help="HTML file to write")
+    rp.add_argument("--db", help="run database (default: $LORACLE_DB, else runs/demo/loracle.db)")
+    rp.set_defaults(func=_report)
 
     args = p.parse_args(argv)
     return _guarded(args.func, args)

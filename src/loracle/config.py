@@ -122,6 +122,28 @@ class DataConfig:
 
 
 @dataclass
+class FallbackConfig:
+    """OpenAI-compatible fallback (endpoint from MODEL_GATEWAY_* / OPENAI_* env vars)."""
+
+    min_confidence: float = _f(0.0, "ask the endpoint when local confidence is below this "
+                               "(0 = never; 1.01 = always); no endpoint = fully local")
+    model: str = _f("gpt-4o-mini", "model name when CHAT_MODEL is not set")
+    base_url: str = _f("", "endpoint used only when no endpoint env vars are set")
+    api_key_env: str = _f("", "name of the env var holding the key for base_url "
+                          "(keys never go in configs)")
+    max_tokens: int = _f(300, "completion cap per fallback call")
+    timeout_s: float = _f(30.0, "per-attempt timeout")
+    max_retries: int = _f(4, "retries after the first attempt (429/5xx/timeout/connection)")
+    backoff_base_s: float = _f(0.5, "exponential backoff base (full jitter)")
+    backoff_max_s: float = _f(20.0, "cap on one backoff wait")
+    breaker_threshold: int = _f(5, "consecutive failed calls that open the circuit")
+    breaker_cooldown_s: float = _f(30.0, "how long an open circuit blocks calls")
+    rpm: int = _f(0, "requests per minute (0 = unlimited)")
+    concurrency: int = _f(4, "calls in flight at once")
+    budget_usd: float = _f(0.0, "stop calling once this run spent this much (0 = no cap)")
+
+
+@dataclass
 class TicketsConfig:
     """Ticket classification + reply: the finetune challenge job."""
 
@@ -135,6 +157,8 @@ class TicketsConfig:
     intent: IntentConfig = field(default_factory=IntentConfig)
     reply: ReplyConfig = field(default_factory=ReplyConfig)
     data: DataConfig = field(default_factory=DataConfig)
+    fallback: FallbackConfig = field(default_factory=FallbackConfig)
+    db_path: str = _f("", "SQLite run store; '' = $LORACLE_DB or <dir of --output>/loracle.db")
 
 
 # ---------------------------------------------------------------- validation
@@ -194,7 +218,8 @@ def from_dict(cls, data: dict, where: str = "") -> Any:
 
 def _check_ranges(cfg: Any, where: str) -> None:
     positive = {"lora_r", "lora_alpha", "batch_size", "max_seq_len", "max_new_tokens",
-                "max_ticket_chars", "learning_rate", "epochs", "scale", "steps", "head_c"}
+                "max_ticket_chars", "learning_rate", "epochs", "scale", "steps", "head_c",
+                "timeout_s", "breaker_threshold", "concurrency"}
     unit = {"val_fraction", "warmup_ratio", "lora_dropout", "ensemble_weight"}
     for f in dataclasses.fields(cfg):
         v = getattr(cfg, f.name)
@@ -203,7 +228,9 @@ def _check_ranges(cfg: Any, where: str) -> None:
             raise ConfigError(f"{path}: must be > 0, got {v}")
         if f.name in unit and not 0 <= v <= 1:
             raise ConfigError(f"{path}: must be between 0 and 1, got {v}")
-        if f.name in {"max_wall_clock_s", "max_steps", "val_max_rows", "weight_decay"} and v < 0:
+        if f.name in {"max_wall_clock_s", "max_steps", "val_max_rows", "weight_decay",
+                      "min_confidence", "max_retries", "rpm", "budget_usd", "backoff_base_s",
+                      "backoff_max_s", "breaker_cooldown_s"} and v < 0:
             raise ConfigError(f"{path}: must be >= 0, got {v}")
 
 

@@ -85,11 +85,35 @@ def holdout_split(train: list[Ticket], fraction: float, max_rows: int,
 
 
 def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
-        output_path: str) -> dict:
+        output_path: str, *, resume: bool = False) -> dict:
     t_start = time.monotonic()
     inputs = load_inputs(cfg, train_path, val_path)  # all input errors before any work
     _check_writable_dir(weights_dir, "--weights")
     _check_output_path(output_path)
+    from ..io import sha256_file
+    from ..store import Store, default_db_path
+
+    db = Path(cfg.db_path) if cfg.db_path else default_db_path(
+        Path(output_path).resolve().parent)
+    store = Store(db)
+    run_inputs = {"train": sha256_file(train_path), "val": sha256_file(val_path)}
+    run_id = store.find_resumable("tickets", config_hash(cfg), run_inputs) if resume else None
+    if run_id is None:
+        run_id = store.start_run("tickets", to_dict(cfg), config_hash(cfg), cfg.seed, run_inputs)
+    log.info("run %s (store: %s)", run_id, db)
+    try:
+        return _run(cfg, inputs, train_path, val_path, weights_dir, output_path, t_start,
+                    store, run_id, resume)
+    except BaseException as e:
+        store.finish_run(run_id, status="failed" if not isinstance(e, KeyboardInterrupt)
+                         else "interrupted", note=str(e)[:500])
+        raise
+    finally:
+        store.close()
+
+
+def _run(cfg, inputs, train_path, val_path, weights_dir, output_path, t_start, store, run_id,
+         resume) -> dict:
     seed_everything(cfg.seed)
     enable_determinism()
     deadline = t_start + cfg.train.max_wall_clock_s
@@ -186,9 +210,7 @@ def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
         lm.save_pretrained(str(Path(weights_dir) / LM_DIR))
     train_seconds = time.monotonic() - t_start
 
-    from .predict import predict
-
-    preds = predict(cfg, inputs, clf, lm, tok)
+    preds, run_info = _predict_and_record(cfg, inputs, clf, lm, tok, store, run_id, resume)
     training = {"steps": steps, "train_loss": _round(train_loss), "val_loss": _round(val_loss),
                 "wall_clock_s": round(train_seconds, 2)}
     result = {"training": training, "predictions": preds}
@@ -196,11 +218,89 @@ def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
         job="tickets", config=to_dict(cfg), config_hash=config_hash(cfg), seed=cfg.seed,
         inputs={"train": train_path, "val": val_path}, weights_dir=weights_dir,
         output=output_path, training=training, predictions=preds,
-        extra={"taxonomy": inputs.taxonomy, "lm_train_tokens": lm_tokens,
+        extra={"taxonomy": inputs.taxonomy, "lm_train_tokens": lm_tokens, "run_id": run_id,
+               "db_path": str(store.path),
                "total_wall_clock_s": round(time.monotonic() - t_start, 2)})
     atomic_write_json(Path(weights_dir) / MANIFEST_NAME, manifest)
     atomic_write_json(output_path, result)
+    metrics = _metrics(inputs, preds)
+    metrics.update(run_info)
+    store.finish_run(run_id, status="done", manifest=manifest, metrics=metrics,
+                     timings={"train_s": round(train_seconds, 2),
+                              "total_s": round(time.monotonic() - t_start, 2)})
     return result
+
+
+CHUNK = 256  # rows predicted (and persisted) together
+
+
+def _predict_and_record(cfg, inputs, clf, lm, tok, store, run_id, resume):
+    """Predict every val row in chunks, persisting each item as soon as it is final;
+    on --resume, items already stored for this run are reused, not recomputed."""
+    from ..providers import ChatClient, ClientSettings, Pricing, resolve_endpoint
+    from .fallback import apply_fallback
+    from .predict import Predictor
+
+    done = {it["item_id"]: it["output"] for it in store.items(run_id)} if resume else {}
+    if done:
+        log.info("resuming run %s: %d of %d items already done", run_id, len(done),
+                 len(inputs.val))
+    client = None
+    fb = cfg.fallback
+    if fb.min_confidence > 0:
+        ep = resolve_endpoint(fb.base_url, fb.api_key_env, fb.model)
+        if ep is None:
+            log.info("fallback.min_confidence=%s but no endpoint is configured: fully local",
+                     fb.min_confidence)
+        else:
+            log.info("fallback endpoint %s, model %s", ep.base_url, ep.model)
+            client = ChatClient(ep, store=store, run_id=run_id, pricing=Pricing.load(),
+                                seed=cfg.seed, settings=ClientSettings(
+                                    timeout_s=fb.timeout_s, max_retries=fb.max_retries,
+                                    backoff_base_s=fb.backoff_base_s,
+                                    backoff_max_s=fb.backoff_max_s,
+                                    breaker_threshold=fb.breaker_threshold,
+                                    breaker_cooldown_s=fb.breaker_cooldown_s, rpm=fb.rpm,
+                                    concurrency=fb.concurrency, budget_usd=fb.budget_usd))
+    predictor = Predictor(cfg, inputs, clf, lm, tok)
+    position = {t.id: i for i, t in enumerate(inputs.val)}
+    todo = [t for t in inputs.val if t.id not in done]
+    stats: dict[str, int] = {}
+    out = dict(done)
+    for s in range(0, len(todo), CHUNK):
+        rows = todo[s:s + CHUNK]
+        preds = predictor(rows)
+        if client is not None:
+            st = apply_fallback(preds, [t.ticket for t in rows], inputs.taxonomy, client,
+                                fb.min_confidence, fb.max_tokens)
+            for k, v in st.items():
+                stats[k] = stats.get(k, 0) + v
+        for t, p in zip(rows, preds):
+            store.put_item(run_id, t.id, position[t.id], {"ticket": t.ticket}, p,
+                           {"gold": t.intent, "correct": p["predicted_intent"] == t.intent}
+                           if t.intent else None)
+            out[t.id] = p
+    info = {"fallback": stats} if client is not None else {}
+    if client is not None:
+        info["provider_stopped"] = client.stopped_reason
+        info["cost_usd"] = round(client.spent_usd, 8)
+        if client.stopped_reason:
+            log.warning("fallback stopped early (%s): %s rows answered locally",
+                        client.stopped_reason, stats.get("skipped", 0))
+    return [out[t.id] for t in inputs.val], info
+
+
+def _metrics(inputs, preds: list[dict]) -> dict:
+    m: dict = {"rows": len(preds),
+               "source_local": sum(p.get("source") == "local" for p in preds),
+               "source_fallback": sum(p.get("source") == "fallback" for p in preds),
+               "mean_confidence": round(sum(p["confidence"] for p in preds) / len(preds), 6)}
+    gold = {t.id: t.intent for t in inputs.val if t.intent}
+    if gold:
+        m["intent_accuracy"] = round(
+            sum(p["predicted_intent"] == gold[p["id"]] for p in preds if p["id"] in gold)
+            / len(gold), 6)
+    return m
 
 
 def _references(clf, pool: list[Ticket], rows: list[Ticket],

@@ -19,8 +19,26 @@ def _encoder_tokens(clf, texts: list[str]) -> list[int]:
     return [len(x) for x in enc]
 
 
-def predict(cfg: TicketsConfig, inputs, clf, lm, tok) -> list[dict]:
-    val = inputs.val
+class Predictor:
+    """Predicts any subset of val rows; train-side embeddings are computed once."""
+
+    def __init__(self, cfg: TicketsConfig, inputs, clf, lm, tok):
+        self.cfg, self.inputs, self.clf, self.lm, self.tok = cfg, inputs, clf, lm, tok
+        self._pool_emb = None
+
+    def pool_emb(self):
+        if self._pool_emb is None:
+            self._pool_emb = self.clf.embed([t.ticket for t in self.inputs.train],
+                                            self.cfg.encoder.batch_size)
+        return self._pool_emb
+
+    def __call__(self, rows) -> list[dict]:
+        return predict(self.cfg, self.inputs, self.clf, self.lm, self.tok, rows, self.pool_emb)
+
+
+def predict(cfg: TicketsConfig, inputs, clf, lm, tok, val=None, pool_emb=None) -> list[dict]:
+    """Predictions for ``val`` rows (default: all of inputs.val), in their order."""
+    val = inputs.val if val is None else val
     texts = [t.ticket for t in val]
     n = len(val)
     seconds = [0.0] * n
@@ -67,8 +85,9 @@ def predict(cfg: TicketsConfig, inputs, clf, lm, tok) -> list[dict]:
     if cfg.reply.mode == "retrieve" or (cfg.reply.mode == "generate"
                                         and cfg.reply.context == "nearest"):
         t0 = time.perf_counter()
-        pool_emb = clf.embed([t.ticket for t in inputs.train], cfg.encoder.batch_size)
-        refs = nearest_replies(inputs.train, pool_emb, emb_val, intents)
+        pe = pool_emb() if pool_emb is not None else clf.embed(
+            [t.ticket for t in inputs.train], cfg.encoder.batch_size)
+        refs = nearest_replies(inputs.train, pe, emb_val, intents)
         dt = (time.perf_counter() - t0) / n
         seconds = [s + dt for s in seconds]
         if all(r is None for r in refs):
