@@ -76,15 +76,15 @@ def _confusion_svg(pairs: list[tuple[str, str]], title: str) -> str:
             if m[i][j]:
                 a = 0.15 + 0.85 * m[i][j] / top
                 color = "40,140,60" if i == j else "200,50,50"
-                cells.append(f'<rect x="{off + j * cell}" y="{off + i * cell}" width="{cell}" '
+                cells.append(f'<rect x="{off + j * cell}" y="{4 + i * cell}" width="{cell}" '
                              f'height="{cell}" fill="rgba({color},{a:.2f})"><title>gold '
                              f'{_e(labels[i])} → pred {_e(labels[j])}: {m[i][j]}</title></rect>')
-    names = "".join(f'<text x="{off - 4}" y="{off + i * cell + cell * 0.7}" font-size="9" '
+    names = "".join(f'<text x="{off - 4}" y="{4 + i * cell + cell * 0.7}" font-size="9" '
                     f'text-anchor="end">{_e(l[:24])}</text>' for i, l in enumerate(labels))
-    size = off + n * cell + 4
-    return (f'<figure><figcaption>{_e(title)} (rows: gold, columns: predicted)</figcaption>'
-            f'<svg width="{size}" height="{size}" role="img" aria-label="{_e(title)}">'
-            f'<rect x="{off}" y="{off}" width="{n * cell}" height="{n * cell}" fill="#f4f4f4"/>'
+    return (f'<figure><figcaption>{_e(title)} (rows: gold, columns: predicted, same '
+            f'order)</figcaption><svg width="{off + n * cell + 4}" height="{n * cell + 8}" '
+            f'role="img" aria-label="{_e(title)}">'
+            f'<rect x="{off}" y="4" width="{n * cell}" height="{n * cell}" fill="#f4f4f4"/>'
             f'{"".join(cells)}{names}</svg></figure>')
 
 
