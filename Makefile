@@ -6,6 +6,7 @@ PIP      := $(VPY) -m pip
 STAMP    := $(VENV)/.installed
 TORCH    := torch==2.13.0
 RUN      ?= runs/demo
+SEED     ?= 42
 
 .PHONY: install demo test test-all bench clean
 
@@ -23,7 +24,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VPY) run.py --config configs/tickets.yaml \
+	$(VPY) run.py --config configs/tickets.yaml --seed $(SEED) \
 	  --train data/tickets/train.jsonl --val data/tickets/val.jsonl \
 	  --weights $(RUN)/weights --output $(RUN)/results.json
 	$(VPY) benchmarks/score_tickets.py $(RUN)/results.json data/tickets/val_labels.jsonl
