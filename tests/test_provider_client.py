@@ -163,3 +163,27 @@ def test_endpoint_resolution_order(monkeypatch):
     monkeypatch.setenv("CHAT_MODEL", "gm")
     e = resolve_endpoint()
     assert (e.base_url, e.api_key, e.model, e.source) == ("http://g/v1", "k2", "gm", "MODEL_GATEWAY")
+
+
+def test_requests_per_minute_limit_waits(tmp_path):
+    import loracle.providers.client as client_mod
+
+    clock = [500.0]
+    waited = []
+
+    def fake_sleep(s):
+        waited.append(s)
+        clock[0] += s
+
+    real = client_mod.time.monotonic
+    client_mod.time.monotonic = lambda: clock[0]
+    try:
+        with FakeOpenAI(default=("ok", "x", 1, 1)) as srv:
+            c, _, _ = _client(srv, tmp_path, rpm=2)
+            c._sleep = fake_sleep
+            for i in range(3):
+                assert c.chat([{"role": "user", "content": str(i)}], role="t").ok
+    finally:
+        client_mod.time.monotonic = real
+    assert len(srv.requests) == 3
+    assert waited and sum(waited) == pytest.approx(60.0, abs=0.1)  # third call waited a minute
