@@ -35,3 +35,13 @@ def test_unknown_intent_falls_back_and_no_replies_gives_none():
     assert nearest_replies(pool, emb, q, ["zzz"]) == ["reply-a"]
     bare = [Ticket(t.id, t.ticket, t.intent, None) for t in pool]
     assert nearest_replies(bare, emb, q, ["x"]) == [None]
+
+
+def test_clean_reply_drops_a_second_intent_block():
+    from loracle.tickets.prompts import clean_reply
+
+    assert clean_reply("Sure, go to Settings. Intent: api.rate_limit Reply: more") == \
+        "Sure, go to Settings."
+    assert clean_reply("Intent: backup Reply: Settings → Data → Export.") == \
+        "Settings → Data → Export."
+    assert clean_reply("  Plain reply.  ") == "Plain reply."

@@ -102,7 +102,7 @@ def predict(cfg: TicketsConfig, inputs, clf, lm, tok, val=None, pool_emb=None) -
         gens = generate_greedy(lm, tok, ps, max_new_tokens=cfg.reply.max_new_tokens,
                                batch_size=cfg.reply.batch_size)
         for i, g in enumerate(gens):
-            replies[i] = g.text
+            replies[i] = prompts.clean_reply(g.text)
             seconds[i] += g.seconds
             tokens[i] += g.prompt_tokens + g.new_tokens
 

@@ -34,3 +34,20 @@ def completion(intent: str, reply: str | None) -> str:
 def reply_prefix(intent: str) -> str:
     """Forced prefix for generation: the reply is conditioned on the chosen intent."""
     return f"{intent_line(intent)}Reply:"
+
+
+def clean_reply(text: str) -> str:
+    """Keep only the reply from a generation that ran past it.
+
+    Trained completions never contain another ``Intent:`` after ``Reply:``, but
+    a small model sometimes starts a new ``Intent: ... Reply:`` block; the text
+    from there on is not part of this reply. A generation that *begins* with
+    such a block keeps what follows its ``Reply:``.
+    """
+    t = text.strip()
+    if t.startswith("Intent:") and "Reply:" in t:
+        t = t.split("Reply:", 1)[1].strip()
+    cut = t.find("Intent:")
+    if cut > 0:
+        t = t[:cut].strip()
+    return t
