@@ -57,6 +57,9 @@ class Store:
                                   isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a crash can lose the last commits but never corrupts the file;
+        # FULL would fsync every item.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
@@ -141,6 +144,22 @@ class Store:
                    (run_id, item_id, idx, json.dumps(inp, ensure_ascii=False),
                     json.dumps(out, ensure_ascii=False),
                     json.dumps(metrics) if metrics is not None else None, time.time()))
+
+    def put_items(self, run_id: str, rows: list[tuple]) -> None:
+        """Many ``(item_id, idx, input, output, metrics)`` in one transaction."""
+        now = time.time()
+        with self._lock:
+            self.db.execute("BEGIN")
+            try:
+                self.db.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?)", [
+                    (run_id, iid, idx, json.dumps(i, ensure_ascii=False),
+                     json.dumps(o, ensure_ascii=False),
+                     json.dumps(m) if m is not None else None, now)
+                    for iid, idx, i, o, m in rows])
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     def items(self, run_id: str) -> list[dict]:
         return [_row(r) for r in self._exec(

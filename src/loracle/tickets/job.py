@@ -275,11 +275,11 @@ def _predict_and_record(cfg, inputs, clf, lm, tok, store, run_id, resume):
                                 fb.min_confidence, fb.max_tokens)
             for k, v in st.items():
                 stats[k] = stats.get(k, 0) + v
-        for t, p in zip(rows, preds):
-            store.put_item(run_id, t.id, position[t.id], {"ticket": t.ticket}, p,
-                           {"gold": t.intent, "correct": p["predicted_intent"] == t.intent}
-                           if t.intent else None)
-            out[t.id] = p
+        store.put_items(run_id, [
+            (t.id, position[t.id], {"ticket": t.ticket}, p,
+             {"gold": t.intent, "correct": p["predicted_intent"] == t.intent}
+             if t.intent else None) for t, p in zip(rows, preds)])
+        out.update((t.id, p) for t, p in zip(rows, preds))
     info = {"fallback": stats} if client is not None else {}
     if client is not None:
         info["provider_stopped"] = client.stopped_reason
