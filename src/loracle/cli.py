@@ -238,6 +238,17 @@ def _report(args) -> int:
     return 0
 
 
+def _judge(args) -> int:
+    from .judge.reports import agreement_report, power_from_files
+
+    if args.judge_cmd == "agreement":
+        data = agreement_report(args.pred, args.gold, args.rubric, args.n_boot, args.seed)
+    else:
+        data = power_from_files(args.pred, args.groups, args.field, args.alpha, args.seed)
+    print(json.dumps(data, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="loracle", description=(
         "Train small seeded LoRA adapters and use them for support tickets."))
@@ -295,6 +306,24 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--out", required=True, help="HTML file to write")
     rp.add_argument("--db", help="run database (default: $LORACLE_DB, else runs/demo/loracle.db)")
     rp.set_defaults(func=_report)
+
+    j = sub.add_parser("judge", help="judge statistics (agreement with experts, power)")
+    js = j.add_subparsers(dest="judge_cmd", required=True)
+    q = js.add_parser("agreement", help="kappa (plain + quadratic), Spearman, Kendall per "
+                      "dimension, per item and per group, with bootstrap 95%% intervals")
+    q.add_argument("--pred", required=True, help="judge results (JSON array or JSONL: id, scores, overall)")
+    q.add_argument("--gold", required=True, help="expert grades (JSONL: id, scores[, overall, group])")
+    q.add_argument("--rubric", help="rubric JSON whose dimensions[].scale fixes the kappa scale")
+    q.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    q.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    q = js.add_parser("power", help="does the judge separate two labelled groups? p-values "
+                      "and the smallest n reaching p < alpha")
+    q.add_argument("--pred", required=True, help="judge results (id, scores, overall)")
+    q.add_argument("--groups", required=True, help="JSONL: id, group (exactly two group names)")
+    q.add_argument("--field", default="overall", help="score to compare (default overall)")
+    q.add_argument("--alpha", type=float, default=0.05, help="significance level")
+    q.add_argument("--seed", type=int, default=0, help="resampling seed")
+    j.set_defaults(func=_judge)
 
     args = p.parse_args(argv)
     return _guarded(args.func, args)
