@@ -18,7 +18,7 @@ usage: python run.py FORM [--config PATH] [--seed N] [--set key=value ...]
 
 forms (the flags pick the job):
   --train T --val V --weights W --output O    ticket intent + reply (finetune challenge)
-  --samples S --rubric R --output O            judge (not available yet)
+  --samples S --rubric R --output O [--judge D] judge release notes against a rubric
   --tasks T --tools L --output O               agent (not available yet)
   --queries Q --models M --output O            router batch (not available yet)
 """
@@ -81,6 +81,14 @@ def _run_tickets(args) -> int:
     return 0
 
 
+def _run_judge(args) -> int:
+    from .judge.job import run_judge
+
+    out = run_judge(args.samples, args.rubric, args.output, args.judge)
+    log.info("graded %d samples -> %s (rubric -> %s)", len(out), args.output, args.rubric)
+    return 0
+
+
 def run_py_main(argv: list[str] | None = None) -> int:
     """`python run.py ...`: choose the job from the flags present."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -93,8 +101,16 @@ def run_py_main(argv: list[str] | None = None) -> int:
     if {"--train", "--val", "--weights"} & flags:
         _ticket_flags(p, required=True)
         handler = _run_tickets
+    elif "--samples" in flags:
+        p.add_argument("--samples", required=True, help="JSON array: id, input_ticket, model_output")
+        p.add_argument("--rubric", required=True, help="where to write the rubric used (JSON)")
+        p.add_argument("--output", required=True, help="results JSON: id, scores, overall, "
+                       "rationale, latency_ms, tokens_used")
+        p.add_argument("--judge", help="a fitted judge dir (loracle judge fit); default: the "
+                       "shipped release-notes judge")
+        handler = _run_judge
     else:
-        other = [f for f in ("--samples", "--tasks", "--queries") if f in flags]
+        other = [f for f in ("--tasks", "--queries") if f in flags]
         if other:
             print(f"run.py: the job for {other[0]} is not available in this version yet",
                   file=sys.stderr)
@@ -241,6 +257,17 @@ def _report(args) -> int:
 def _judge(args) -> int:
     from .judge.reports import agreement_report, power_from_files
 
+    if args.judge_cmd == "fit":
+        from .judge.job import fit_judge
+
+        print(json.dumps(fit_judge(args.data, args.rubric, args.out, args.alpha, args.encoder),
+                         indent=2))
+        return 0
+    if args.judge_cmd == "bias":
+        from .judge.job import bias_report
+
+        print(json.dumps(bias_report(args.samples, args.judge, args.seed), indent=2))
+        return 0
     if args.judge_cmd == "agreement":
         data = agreement_report(args.pred, args.gold, args.rubric, args.n_boot, args.seed)
     else:
@@ -309,6 +336,18 @@ def main(argv: list[str] | None = None) -> int:
 
     j = sub.add_parser("judge", help="judge statistics (agreement with experts, power)")
     js = j.add_subparsers(dest="judge_cmd", required=True)
+    q = js.add_parser("fit", help="fit a local judge on graded rows (seed sample shape + scores)")
+    q.add_argument("--data", required=True, help="JSONL: input_ticket, model_output, scores{dim: n}")
+    q.add_argument("--rubric", help="rubric JSON (default: configs/rubric_release_notes.json)")
+    q.add_argument("--out", required=True, help="output dir (judge.json + rubric.json)")
+    q.add_argument("--alpha", type=float, default=1.0, help="ridge L2 strength")
+    q.add_argument("--encoder", default="embedded:all-minilm-l6-v2",
+                   help="sentence encoder (embedded name or local dir); stored with the judge")
+    q = js.add_parser("bias", help="mean overall shift (95%% CI) under padding, formal, casual, "
+                      "hedged and reordered variants of each sample")
+    q.add_argument("--samples", required=True, help="JSON array: id, input_ticket, model_output")
+    q.add_argument("--judge", help="fitted judge dir (default: the shipped one)")
+    q.add_argument("--seed", type=int, default=0, help="perturbation and bootstrap seed")
     q = js.add_parser("agreement", help="kappa (plain + quadratic), Spearman, Kendall per "
                       "dimension, per item and per group, with bootstrap 95%% intervals")
     q.add_argument("--pred", required=True, help="judge results (JSON array or JSONL: id, scores, overall)")
