@@ -136,6 +136,7 @@ class FallbackConfig:
     max_retries: int = _f(4, "retries after the first attempt (429/5xx/timeout/connection)")
     backoff_base_s: float = _f(0.5, "exponential backoff base (full jitter)")
     backoff_max_s: float = _f(20.0, "cap on one backoff wait")
+    retry_after_max_s: float = _f(60.0, "cap on a server's Retry-After wait")
     breaker_threshold: int = _f(5, "consecutive failed calls that open the circuit")
     breaker_cooldown_s: float = _f(30.0, "how long an open circuit blocks calls")
     rpm: int = _f(0, "requests per minute (0 = unlimited)")
@@ -230,7 +231,7 @@ def _check_ranges(cfg: Any, where: str) -> None:
             raise ConfigError(f"{path}: must be between 0 and 1, got {v}")
         if f.name in {"max_wall_clock_s", "max_steps", "val_max_rows", "weight_decay",
                       "min_confidence", "max_retries", "rpm", "budget_usd", "backoff_base_s",
-                      "backoff_max_s", "breaker_cooldown_s"} and v < 0:
+                      "backoff_max_s", "breaker_cooldown_s", "retry_after_max_s"} and v < 0:
             raise ConfigError(f"{path}: must be >= 0, got {v}")
 
 

@@ -42,11 +42,16 @@ def load_samples(path: str) -> list[dict]:
     return data
 
 
-def run_judge(samples_path: str, rubric_out: str, output: str, judge_dir: str | None) -> list:
-    samples = load_samples(samples_path)
+def load_judge(judge_dir: str | None) -> tuple[Judge, dict]:
+    """A fitted judge dir (default: the shipped one) and the rubric stored with it."""
     jdir = Path(judge_dir) if judge_dir else SHIPPED_JUDGE
     rubric = load_rubric(jdir / "rubric.json" if (jdir / "rubric.json").is_file() else None)
-    judge = Judge.load(jdir)
+    return Judge.load(jdir), rubric
+
+
+def run_judge(samples_path: str, rubric_out: str, output: str, judge_dir: str | None) -> list:
+    samples = load_samples(samples_path)
+    judge, rubric = load_judge(judge_dir)
     atomic_write_json(rubric_out, rubric)  # the rubric actually used
     out = grade(judge, rubric, Encoder(judge.encoder), samples)
     atomic_write_json(output, out)
@@ -74,9 +79,7 @@ def bias_report(samples_path: str, judge_dir: str | None, seed: int = 0) -> dict
     from .perturb import PERTURBATIONS, perturb_all
 
     samples = load_samples(samples_path)
-    jdir = Path(judge_dir) if judge_dir else SHIPPED_JUDGE
-    rubric = load_rubric(jdir / "rubric.json" if (jdir / "rubric.json").is_file() else None)
-    judge = Judge.load(jdir)
+    judge, rubric = load_judge(judge_dir)
     enc = Encoder(judge.encoder)
     base = [r["overall"] for r in grade(judge, rubric, enc, samples)]
     variants = [perturb_all(s["model_output"], seed) for s in samples]

@@ -4,6 +4,7 @@ Read top to bottom; each step is a call into a small library module.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -254,14 +255,11 @@ def _predict_and_record(cfg, inputs, clf, lm, tok, store, run_id, resume):
                      fb.min_confidence)
         else:
             log.info("fallback endpoint %s, model %s", ep.base_url, ep.model)
+            # ClientSettings fields are a subset of FallbackConfig's, by name.
+            settings = ClientSettings(**{f.name: getattr(fb, f.name)
+                                         for f in dataclasses.fields(ClientSettings)})
             client = ChatClient(ep, store=store, run_id=run_id, pricing=Pricing.load(),
-                                seed=cfg.seed, settings=ClientSettings(
-                                    timeout_s=fb.timeout_s, max_retries=fb.max_retries,
-                                    backoff_base_s=fb.backoff_base_s,
-                                    backoff_max_s=fb.backoff_max_s,
-                                    breaker_threshold=fb.breaker_threshold,
-                                    breaker_cooldown_s=fb.breaker_cooldown_s, rpm=fb.rpm,
-                                    concurrency=fb.concurrency, budget_usd=fb.budget_usd))
+                                seed=cfg.seed, settings=settings)
     predictor = Predictor(cfg, inputs, clf, lm, tok)
     position = {t.id: i for i, t in enumerate(inputs.val)}
     todo = [t for t in inputs.val if t.id not in done]
@@ -280,10 +278,10 @@ def _predict_and_record(cfg, inputs, clf, lm, tok, store, run_id, resume):
              {"gold": t.intent, "correct": p["predicted_intent"] == t.intent}
              if t.intent else None) for t, p in zip(rows, preds)])
         out.update((t.id, p) for t, p in zip(rows, preds))
-    info = {"fallback": stats} if client is not None else {}
+    info: dict = {}
     if client is not None:
-        info["provider_stopped"] = client.stopped_reason
-        info["cost_usd"] = round(client.spent_usd, 8)
+        info = {"fallback": stats, "provider_stopped": client.stopped_reason,
+                "cost_usd": round(client.spent_usd, 8)}
         if client.stopped_reason:
             log.warning("fallback stopped early (%s): %s rows answered locally",
                         client.stopped_reason, stats.get("skipped", 0))

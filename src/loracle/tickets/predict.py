@@ -36,9 +36,9 @@ class Predictor:
         return predict(self.cfg, self.inputs, self.clf, self.lm, self.tok, rows, self.pool_emb)
 
 
-def predict(cfg: TicketsConfig, inputs, clf, lm, tok, val=None, pool_emb=None) -> list[dict]:
-    """Predictions for ``val`` rows (default: all of inputs.val), in their order."""
-    val = inputs.val if val is None else val
+def predict(cfg: TicketsConfig, inputs, clf, lm, tok, val, pool_emb) -> list[dict]:
+    """Predictions for ``val`` rows, in their order. ``pool_emb()`` returns the train
+    embeddings used for reply references (computed once by Predictor)."""
     texts = [t.ticket for t in val]
     n = len(val)
     seconds = [0.0] * n
@@ -85,9 +85,7 @@ def predict(cfg: TicketsConfig, inputs, clf, lm, tok, val=None, pool_emb=None) -
     if cfg.reply.mode == "retrieve" or (cfg.reply.mode == "generate"
                                         and cfg.reply.context == "nearest"):
         t0 = time.perf_counter()
-        pe = pool_emb() if pool_emb is not None else clf.embed(
-            [t.ticket for t in inputs.train], cfg.encoder.batch_size)
-        refs = nearest_replies(inputs.train, pe, emb_val, intents)
+        refs = nearest_replies(inputs.train, pool_emb(), emb_val, intents)
         dt = (time.perf_counter() - t0) / n
         seconds = [s + dt for s in seconds]
         if all(r is None for r in refs):
