@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from loracle.config import TicketsConfig, config_hash, load_config
+from loracle.config import (JudgeConfig, TicketsConfig, class_for_file, config_hash,
+                            load_config)
 from loracle.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "configs").glob("*.yaml"))
 TICKET_CONFIGS = [p for p in SHIPPED if p.name.startswith("tickets")]
+JUDGE_CONFIGS = [p for p in SHIPPED if p.name.startswith("judge")]
 
 
 def test_there_are_shipped_configs():
@@ -24,6 +26,27 @@ def test_every_shipped_ticket_yaml_validates(path):
     first = path.read_text().splitlines()[0]
     assert first.startswith("# python run.py") or first.startswith("# loracle"), \
         "each config starts with the command that runs it"
+
+
+@pytest.mark.parametrize("path", JUDGE_CONFIGS, ids=lambda p: p.name)
+def test_every_shipped_judge_yaml_validates(path):
+    assert class_for_file(path) is JudgeConfig
+    cfg = load_config(path, cls=JudgeConfig)
+    from loracle.judge.model import feature_names
+
+    assert feature_names(cfg.features.families.split(","))
+    assert path.read_text().splitlines()[0].startswith("# loracle judge")
+
+
+def test_config_kind_inferred_from_keys(tmp_path):
+    p = tmp_path / "j.yaml"
+    p.write_text("seed: 3\nteacher:\n  model: m\n")
+    assert class_for_file(p) is JudgeConfig
+    p.write_text("seed: 3\n")
+    assert class_for_file(p) is TicketsConfig
+    p.write_text("seed: 3\nteacher:\n  modle: m\n")
+    with pytest.raises(ConfigError, match=r"teacher\.modle.*did you mean 'model'"):
+        load_config(p, cls=class_for_file(p))
 
 
 def test_required_keys_exist():

@@ -97,3 +97,47 @@ def test_bad_samples_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "model_output" in err and str(p) in err
     assert not (tmp_path / "o.json").exists()
+
+
+def test_swapped_facts_are_detected_and_named():
+    t = "JIRA-4421: backend now returns 429 instead of 503 when caller exceeds rate limit."
+    bad = check(t, "We now return HTTP 503 instead of 429 when you exceed the rate limit.")
+    good = check(t, "We now return HTTP 429 instead of 503 when you exceed the rate limit.")
+    assert bad.swapped == [("503", "429")] and good.swapped == []
+    assert not bad.missing and not bad.contradicted  # both numbers present: recall misses it
+    from loracle.judge.checks import rationale
+
+    assert "Reverses the change" in rationale(bad, {}, t)
+    # the "from OLD to NEW" phrasing counts the same way
+    assert check("Upgrade from v2.3 to v2.4", "We moved from v2.4 to v2.3.").swapped
+
+
+def test_fit_with_lm_family_round_trips(tmp_path, tiny_encoder_dir, tiny_lm_dir):
+    out = tmp_path / "j"
+    assert loracle_main(["judge", "fit", "--data", str(GRADED), "--out", str(out),
+                         "--encoder", str(tiny_encoder_dir), "--lm", str(tiny_lm_dir),
+                         "--features", "lm,text,cosine,checks", "--alpha", "5"]) == 0
+    blob = json.loads((out / "judge.json").read_text())
+    assert blob["families"] == ["lm", "text", "cosine", "checks"]
+    assert "lp_cond_mean" in blob["features"] and blob["alpha"] == 5.0
+    res_path = tmp_path / "r.json"
+    assert run_py_main(["--samples", str(SAMPLES), "--rubric", str(tmp_path / "rb.json"),
+                        "--output", str(res_path), "--judge", str(out)]) == 0
+    res = json.loads(res_path.read_text())
+    assert all(1 <= v <= 5 for x in res for v in x["scores"].values())
+    # local tokens include the LM's two scoring passes: more than the cosine alone
+    cos_only = tmp_path / "c"
+    loracle_main(["judge", "fit", "--data", str(GRADED), "--out", str(cos_only),
+                  "--encoder", str(tiny_encoder_dir), "--features", "cosine"])
+    r2 = tmp_path / "r2.json"
+    run_py_main(["--samples", str(SAMPLES), "--rubric", str(tmp_path / "rb.json"),
+                 "--output", str(r2), "--judge", str(cos_only)])
+    res2 = json.loads(r2.read_text())
+    assert all(a["tokens_used"] > b["tokens_used"] for a, b in zip(res, res2))
+
+
+def test_unknown_feature_family_is_a_clear_error(tmp_path, capsys):
+    rc = loracle_main(["judge", "fit", "--data", str(GRADED), "--out", str(tmp_path / "j"),
+                       "--features", "checks,vibes"])
+    assert rc != 0
+    assert "vibes" in capsys.readouterr().err

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from .errors import LoracleError
 
+ROOT = Path(__file__).resolve().parents[2]
+
 log = logging.getLogger("loracle")
 
 RUN_USAGE = """\
@@ -136,23 +138,25 @@ def _guarded(handler, args) -> int:
 # ------------------------------------------------------------------ loracle CLI
 
 def _validate(args) -> int:
-    from .config import load_config
+    from .config import class_for_file, load_config
 
     for path in args.configs:
-        load_config(path)
-        print(f"ok: {path}")
+        cls = class_for_file(path)
+        load_config(path, cls=cls)
+        print(f"ok: {path} ({cls.__name__})")
     return 0
 
 
 def _print_config(args) -> int:
     import yaml
 
-    from .config import config_hash, explain, load_config, to_dict
+    from .config import class_for_file, config_hash, explain, load_config, to_dict
 
+    cls = class_for_file(args.config, args.kind)
     if args.explain:
-        print("\n".join(explain()))
+        print("\n".join(explain(cls)))
         return 0
-    cfg = load_config(args.config, args.overrides, args.seed)
+    cfg = load_config(args.config, args.overrides, args.seed, cls=cls)
     print(f"# config_hash: {config_hash(cfg)}")
     print(yaml.safe_dump(to_dict(cfg), sort_keys=False), end="")
     return 0
@@ -254,15 +258,37 @@ def _report(args) -> int:
     return 0
 
 
+def _judge_config(args):
+    """configs/judge.yaml (or --config) <- --set <- the fit flags that name config keys."""
+    from .config import JudgeConfig, load_config
+
+    overrides = list(args.overrides)
+    for flag, key in (("alpha", "features.alpha"), ("encoder", "features.encoder"),
+                      ("features", "features.families"), ("lm", "features.lm")):
+        if getattr(args, flag, None) is not None:
+            overrides.append(f"{key}={getattr(args, flag)}")
+    return load_config(args.config, overrides, args.seed, cls=JudgeConfig)
+
+
 def _judge(args) -> int:
     from .judge.reports import agreement_report, power_from_files
 
     if args.judge_cmd == "fit":
         from .judge.job import fit_judge
 
-        print(json.dumps(fit_judge(args.data, args.rubric, args.out, args.alpha, args.encoder),
-                         indent=2))
+        cfg = _judge_config(args)
+        fc = cfg.features
+        print(json.dumps(fit_judge(args.data, args.rubric or cfg.rubric, args.out, fc.alpha,
+                                   fc.encoder, [f.strip() for f in fc.families.split(",")
+                                                if f.strip()], fc.lm), indent=2))
         return 0
+    if args.judge_cmd == "label":
+        from .judge.label import run_label
+
+        cfg = _judge_config(args)
+        stats = run_label(args.samples, args.out, cfg, args.rubric)
+        print(json.dumps(stats, indent=2))
+        return 0 if stats["scored"] else 1
     if args.judge_cmd == "bias":
         from .judge.job import bias_report
 
@@ -274,6 +300,14 @@ def _judge(args) -> int:
         data = power_from_files(args.pred, args.groups, args.field, args.alpha, args.seed)
     print(json.dumps(data, indent=2))
     return 0
+
+
+def _judge_config_flags(q) -> None:
+    q.add_argument("--config", default=str(ROOT / "configs" / "judge.yaml"),
+                   help="judge config YAML (default: configs/judge.yaml)")
+    q.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a config key, e.g. teacher.model=gpt-4o")
+    q.add_argument("--seed", type=int, help="override seed")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     pc = sub.add_parser("print-config", help="show the resolved config (defaults + file + --set)")
     pc.add_argument("config", nargs="?", help="config file (omit for the defaults)")
     pc.add_argument("--explain", action="store_true", help="list every key with its help text")
+    pc.add_argument("--kind", choices=["tickets", "judge"],
+                    help="config kind (default: inferred from the file's keys, else tickets)")
     pc.add_argument("--seed", type=int, help="override seed")
     pc.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="override a key")
@@ -340,9 +376,20 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--data", required=True, help="JSONL: input_ticket, model_output, scores{dim: n}")
     q.add_argument("--rubric", help="rubric JSON (default: configs/rubric_release_notes.json)")
     q.add_argument("--out", required=True, help="output dir (judge.json + rubric.json)")
-    q.add_argument("--alpha", type=float, default=1.0, help="ridge L2 strength")
-    q.add_argument("--encoder", default="embedded:all-minilm-l6-v2",
-                   help="sentence encoder (embedded name or local dir); stored with the judge")
+    _judge_config_flags(q)
+    q.add_argument("--features", help="feature families, comma-separated: checks, cosine, lm, "
+                   "text (default from the config: checks,cosine)")
+    q.add_argument("--alpha", type=float, help="ridge L2 strength (default from the config: 1.0)")
+    q.add_argument("--encoder", help="sentence encoder (embedded name or local dir); stored "
+                   "with the judge")
+    q.add_argument("--lm", help="causal LM for the lm family (embedded name or local dir)")
+    q = js.add_parser("label", help="grade samples with the teacher LLM (OpenAI-compatible "
+                      "endpoint) to make distillation data; unparseable grades are 'unscored'")
+    q.add_argument("--samples", required=True, help="JSON array: id, input_ticket, model_output")
+    q.add_argument("--rubric", help="rubric JSON (default: the config's rubric)")
+    q.add_argument("--out", required=True, help="graded JSONL for `judge fit` (rows: the sample "
+                   "+ scores, status scored|unscored, rationale or error)")
+    _judge_config_flags(q)
     q = js.add_parser("bias", help="mean overall shift (95%% CI) under padding, formal, casual, "
                       "hedged and reordered variants of each sample")
     q.add_argument("--samples", required=True, help="JSON array: id, input_ticket, model_output")

@@ -162,6 +162,33 @@ class TicketsConfig:
     db_path: str = _f("", "SQLite run store; '' = $LORACLE_DB or <dir of --output>/loracle.db")
 
 
+@dataclass
+class JudgeFeatureConfig:
+    """What the local judge sees."""
+
+    families: str = _f("checks,cosine", "comma-separated feature families: checks (facts, ids, "
+                       "jargon, hedges, hype), cosine (MiniLM input/output similarity), lm "
+                       "(SmolLM2 log-probs with/without the input), text (length, repetition, "
+                       "overlap). Release notes: checks,cosine (no length, so padding cannot "
+                       "buy score); dialogue/summaries: lm,text,cosine")
+    encoder: str = _f("embedded:all-minilm-l6-v2", "sentence encoder for the cosine family")
+    lm: str = _f("embedded:smollm2-135m-instruct", "causal LM for the lm family")
+    alpha: float = _f(1.0, "ridge L2 strength per dimension")
+
+
+@dataclass
+class JudgeConfig:
+    """Distilled rubric judge: `loracle judge fit|label --config configs/judge.yaml`."""
+
+    seed: int = _f(0, "seeds perturbations, bootstraps and the teacher's retry jitter")
+    rubric: str = _f("configs/rubric_release_notes.json", "rubric JSON (seed shape: dimensions "
+                     "with scale/description/anchors, weights, grading_prompt)")
+    features: JudgeFeatureConfig = field(default_factory=JudgeFeatureConfig)
+    teacher: FallbackConfig = field(default_factory=FallbackConfig)
+    db_path: str = _f("", "SQLite run store for teacher calls; '' = $LORACLE_DB or "
+                      "<dir of --out>/loracle.db")
+
+
 # ---------------------------------------------------------------- validation
 
 def _nearest(key: str, options: list[str]) -> str:
@@ -299,6 +326,33 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
         if path is not None:
             raise ConfigError(f"{path}: {e}") from None
         raise
+
+
+def config_kinds() -> dict[str, type]:
+    return {"tickets": TicketsConfig, "judge": JudgeConfig}
+
+
+def class_for_file(path: str | Path | None, kind: str | None = None) -> type:
+    """The config class a YAML file is for: by `kind`, else by its top-level keys (the
+    class whose own keys it uses most; tickets on a tie), so `validate` needs no flag."""
+    kinds = config_kinds()
+    if kind:
+        if kind not in kinds:
+            raise ConfigError(f"unknown config kind '{kind}'; choose from {sorted(kinds)}")
+        return kinds[kind]
+    if path is None or not Path(path).is_file():
+        return TicketsConfig
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return TicketsConfig  # load_config reports the syntax error with its line
+    if not isinstance(data, dict):
+        return TicketsConfig
+    fields = {k: {f.name for f in dataclasses.fields(c)} for k, c in kinds.items()}
+    common = set.intersection(*fields.values())
+    hits = {k: len((set(data) & f) - common) for k, f in fields.items()}
+    best = max(hits, key=lambda k: (hits[k], k == "tickets"))
+    return kinds[best]
 
 
 def explain(cls=TicketsConfig, prefix: str = "") -> list[str]:

@@ -33,6 +33,13 @@ GRADER = re.compile(r"(?i)\b(?:grader|evaluator|rubric|ignore (?:the|all|previou
                     r"give (?:this|it|me) (?:a )?\d|score (?:this|it) |rate (?:this|it) |"
                     r"\d ?/ ?5\b|five stars|system prompt)")
 _SENT = re.compile(r"(?<=[.!?])\s+")
+# Directed changes "NEW instead of OLD", "from OLD to NEW", "replace OLD with NEW": a note
+# that keeps both facts but reverses them ("503 instead of 429") states the opposite change.
+_TOK = r"([\w./{}:-]*\d[\w./{}:-]*)"
+_DIRECTED = [(re.compile(rf"{_TOK}\s+(?:instead of|rather than|in place of)\s+(?:an? |the )?"
+                         rf"(?:\w+ )?{_TOK}", re.I), 0, 1),
+             (re.compile(rf"\bfrom\s+(?:\w+ )?{_TOK}\s+to\s+(?:\w+ )?{_TOK}", re.I), 1, 0),
+             (re.compile(rf"\breplac\w*\s+(?:\w+ )?{_TOK}\s+with\s+(?:\w+ )?{_TOK}", re.I), 1, 0)]
 
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -65,6 +72,17 @@ def facts(text: str) -> dict[str, set[str]]:
     return out
 
 
+def directed_changes(text: str) -> set[tuple[str, str]]:
+    """(new, old) pairs of facts the text says changed, in either phrasing."""
+    out = set()
+    for pat, new, old in _DIRECTED:
+        for m in pat.finditer(text):
+            a, b = _norm(m.group(new + 1)), _norm(m.group(old + 1))
+            if a != b:
+                out.add((a, b))
+    return out
+
+
 def split_grader_text(output: str) -> tuple[str, list[str]]:
     """(output without sentences addressed to the grader, those sentences)."""
     kept, flagged = [], []
@@ -77,6 +95,7 @@ def split_grader_text(output: str) -> tuple[str, list[str]]:
 class CheckResult:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (kind, fact)
     contradicted: list[tuple[str, str]] = field(default_factory=list)  # facts not in ticket
+    swapped: list[tuple[str, str]] = field(default_factory=list)  # (new, old) reversed
     n_facts: int = 0
     leaked_ids: list[str] = field(default_factory=list)
     jargon: list[str] = field(default_factory=list)
@@ -105,6 +124,8 @@ def check(ticket: str, output: str) -> CheckResult:
             if kind in ("status code", "version", "date", "quantity") and tf[kind] \
                     and not _present(f, kind, tf, ticket.lower()):
                 r.contradicted.append((kind, f))
+    ticket_changes = directed_changes(ticket)
+    r.swapped = sorted((a, b) for a, b in directed_changes(clean) if (b, a) in ticket_changes)
     ids_ticket = set(re.findall(TICKET_ID, ticket))
     r.leaked_ids = sorted(set(re.findall(TICKET_ID, clean)) | (
         {i for i in ids_ticket if i.lower() in low_clean}))
@@ -122,6 +143,9 @@ def rationale(r: CheckResult, scores: dict[str, float], ticket: str) -> str:
     parts = []
     for kind, f in r.contradicted[:3]:
         parts.append(f"States {kind} '{f}', which the ticket does not support.")
+    for new, old in r.swapped[:2]:
+        parts.append(f"Reverses the change: says '{new}' replaces '{old}', but the ticket says "
+                     f"'{old}' replaces '{new}'.")
     for kind, f in r.missing[:3]:
         parts.append(f"Missing from the note: {kind} '{f}' from the ticket.")
     if r.leaked_ids:

@@ -1,8 +1,12 @@
-"""The local judge: checkable features + encoder similarity -> per-dimension ridge.
+"""The local judge: feature families -> per-dimension ridge.
 
-Features (``featurize``) come from ``checks`` (fact recall, missing and
-contradicted facts, leaked ids, jargon, hedges, hype, length) plus the cosine
-similarity of ticket and note under MiniLM. One ridge regression per rubric
+Feature families (a judge names the ones it was fitted with):
+``checks`` (fact recall, missing, contradicted and swapped facts, leaked ids,
+jargon, hedges, hype; see ``checks``), ``cosine`` (MiniLM similarity of input
+and output), ``lm`` (SmolLM2 token log-probabilities of the output with and
+without the input; see ``lm_features``) and ``text`` (length, repetition,
+overlap). Release notes use checks + cosine: no length feature, so padding
+cannot buy score. Dialogue and summaries use lm + text + cosine. One ridge regression per rubric
 dimension maps them to the expert scale; predictions are clipped to the
 scale and rounded to integers (kappa is computed on integers). Text addressed
 to the grader is removed before featurizing, so it can never raise a score.
@@ -11,24 +15,42 @@ The fitted judge is a small JSON file: transparent and byte-reproducible.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .checks import CheckResult, check
 
-# No raw length or sentence-count features: with them the fitted judge rewarded padding
-# (+0.51 overall for two boilerplate sentences, measured by `loracle judge bias`).
-FEATURES = ["fact_recall", "n_missing", "n_contradicted", "has_facts", "n_leaked_ids",
-            "n_jargon", "n_hedges", "n_hype", "short", "cos_ticket_note"]
+from .lm_features import LM_FEATURES, TEXT_FEATURES, LMScorer, lm_features, text_features
+
+# No raw length or sentence-count features in `checks`: with them the fitted judge rewarded
+# padding (+0.51 overall for two boilerplate sentences, measured by `loracle judge bias`).
+FAMILIES = {
+    "checks": ["fact_recall", "n_missing", "n_contradicted", "n_swapped", "has_facts",
+               "n_leaked_ids", "n_jargon", "n_hedges", "n_hype", "short"],
+    "cosine": ["cos_input_output"],
+    "lm": LM_FEATURES,
+    "text": TEXT_FEATURES,
+}
+DEFAULT_FAMILIES = ["checks", "cosine"]
 JUDGE_FILE = "judge.json"
 
 
-def featurize(ticket: str, output: str, r: CheckResult, cos: float) -> list[float]:
-    return [r.fact_recall, len(r.missing), len(r.contradicted), float(r.n_facts > 0),
-            len(r.leaked_ids), len(r.jargon), len(r.hedges), len(r.hype),
-            float(r.words < 15), cos]
+def feature_names(families: list[str]) -> list[str]:
+    bad = [f for f in families if f not in FAMILIES]
+    if bad:
+        from ..errors import ConfigError
+
+        raise ConfigError(f"features.families: unknown feature family {bad[0]!r}; "
+                          f"choose from {sorted(FAMILIES)}")
+    return [n for f in families for n in FAMILIES[f]]
+
+
+def check_features(r: CheckResult) -> list[float]:
+    return [r.fact_recall, len(r.missing), len(r.contradicted), len(r.swapped),
+            float(r.n_facts > 0), len(r.leaked_ids), len(r.jargon), len(r.hedges), len(r.hype),
+            float(r.words < 15)]
 
 
 class Encoder:
@@ -52,15 +74,58 @@ class Encoder:
         return (ea * eb).sum(-1).numpy(), toks
 
 
-def build_matrix(rows: list[tuple[str, str]], enc: Encoder):
+def build_matrix(rows: list[tuple[str, str]], enc: Encoder | None,
+                 families: list[str] = DEFAULT_FAMILIES, lm: LMScorer | None = None,
+                 progress: bool = False):
+    """(features [n, d], check results, local tokens processed per row).
+
+    Text addressed to the grader is removed before any feature sees the output."""
+    from tqdm import tqdm
+
     from .checks import split_grader_text
 
+    feature_names(families)
     cleaned = [split_grader_text(o)[0] for _, o in rows]
-    cos, toks = enc.cosines([t for t, _ in rows], cleaned)
     results = [check(t, o) for t, o in rows]
-    X = np.array([featurize(t, c, r, float(s)) for (t, _), c, r, s
-                  in zip(rows, cleaned, results, cos)], dtype=np.float64)
-    return X, results, toks
+    cols: list[np.ndarray] = []
+    toks = np.zeros(len(rows), dtype=np.int64)
+    for fam in families:
+        if fam == "checks":
+            cols.append(np.array([check_features(r) for r in results], dtype=np.float64))
+        elif fam == "cosine":
+            cos, t = enc.cosines([t for t, _ in rows], cleaned)
+            cols.append(np.asarray(cos, dtype=np.float64)[:, None])
+            toks += np.array(t)
+        elif fam == "lm":
+            feats = []
+            for i, ((src, _), out) in enumerate(tqdm(list(zip(rows, cleaned)), desc="lm scoring",
+                                                     disable=not progress, leave=False)):
+                cond, uncond, n = lm.score(src, out)
+                feats.append(lm_features(cond, uncond))
+                toks[i] += n
+            cols.append(np.array(feats, dtype=np.float64))
+        elif fam == "text":
+            cols.append(np.array([text_features(s, o) for (s, _), o in zip(rows, cleaned)],
+                                 dtype=np.float64))
+    return np.concatenate(cols, axis=1), results, toks.tolist()
+
+
+class Featurizer:
+    """Loads only the models its feature families need, once."""
+
+    def __init__(self, families: list[str], encoder: str = "embedded:all-minilm-l6-v2",
+                 lm: str = "embedded:smollm2-135m-instruct"):
+        self.families = list(families)
+        feature_names(self.families)
+        self.enc = Encoder(encoder) if "cosine" in self.families else None
+        self.lm = LMScorer(lm) if "lm" in self.families else None
+
+    @classmethod
+    def for_judge(cls, judge: "Judge") -> "Featurizer":
+        return cls(judge.families, judge.encoder, judge.lm)
+
+    def __call__(self, rows: list[tuple[str, str]], progress: bool = False):
+        return build_matrix(rows, self.enc, self.families, self.lm, progress)
 
 
 @dataclass
@@ -70,19 +135,21 @@ class Judge:
     std: list[float]
     alpha: float
     encoder: str = "embedded:all-minilm-l6-v2"
+    families: list[str] = field(default_factory=lambda: list(DEFAULT_FAMILIES))
+    lm: str = "embedded:smollm2-135m-instruct"
+
+    def raw(self, X: np.ndarray) -> dict[str, np.ndarray]:
+        """Unrounded ridge outputs (for rank statistics)."""
+        Z = (X - np.array(self.mean)) / np.array(self.std)
+        return {k: Z @ np.array(d["coef"]) + d["intercept"] for k, d in self.dims.items()}
 
     def predict(self, X: np.ndarray) -> dict[str, np.ndarray]:
-        Z = (X - np.array(self.mean)) / np.array(self.std)
-        out = {}
-        for k, d in self.dims.items():
-            raw = Z @ np.array(d["coef"]) + d["intercept"]
-            lo, hi = d["scale"]
-            out[k] = np.clip(np.rint(raw), lo, hi)
-        return out
+        return {k: np.clip(np.rint(v), *self.dims[k]["scale"]) for k, v in self.raw(X).items()}
 
     def save(self, out_dir: str | Path) -> None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        blob = {"features": FEATURES, "encoder": self.encoder, "alpha": self.alpha,
+        blob = {"families": self.families, "features": feature_names(self.families),
+                "encoder": self.encoder, "lm": self.lm, "alpha": self.alpha,
                 "mean": self.mean, "std": self.std, "dimensions": self.dims}
         (Path(out_dir) / JUDGE_FILE).write_text(json.dumps(blob, indent=1) + "\n")
 
@@ -91,14 +158,17 @@ class Judge:
         p = Path(path)
         p = p / JUDGE_FILE if p.is_dir() else p
         blob = json.loads(p.read_text())
-        if blob.get("features") != FEATURES:
+        families = blob.get("families", DEFAULT_FAMILIES)
+        if blob.get("features") != feature_names(families):
             raise ValueError(f"{p}: fitted with different features; refit with `loracle judge fit`")
         return cls(blob["dimensions"], blob["mean"], blob["std"], blob["alpha"],
-                   blob.get("encoder", "embedded:all-minilm-l6-v2"))
+                   blob.get("encoder", "embedded:all-minilm-l6-v2"), families,
+                   blob.get("lm", "embedded:smollm2-135m-instruct"))
 
 
 def fit(X: np.ndarray, targets: dict[str, np.ndarray], scales: dict[str, tuple[int, int]],
-        alpha: float = 1.0, encoder: str = "embedded:all-minilm-l6-v2") -> Judge:
+        alpha: float = 1.0, encoder: str = "embedded:all-minilm-l6-v2",
+        families: list[str] | None = None, lm: str = "embedded:smollm2-135m-instruct") -> Judge:
     from sklearn.linear_model import Ridge
 
     mean = X.mean(0)
@@ -112,4 +182,4 @@ def fit(X: np.ndarray, targets: dict[str, np.ndarray], scales: dict[str, tuple[i
         dims[k] = {"scale": list(scales[k]), "coef": [round(float(c), 8) for c in m.coef_],
                    "intercept": round(float(m.intercept_), 8)}
     return Judge(dims, [round(float(v), 8) for v in mean], [round(float(v), 8) for v in std],
-                 alpha, encoder)
+                 alpha, encoder, list(families or DEFAULT_FAMILIES), lm)

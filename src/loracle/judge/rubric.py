@@ -12,6 +12,8 @@ DEFAULT_RUBRIC = Path(__file__).resolve().parents[3] / "configs" / "rubric_relea
 
 def load_rubric(path: str | Path | None = None) -> dict:
     p = Path(path) if path else DEFAULT_RUBRIC
+    if not p.is_absolute() and not p.exists() and (DEFAULT_RUBRIC.parents[1] / p).exists():
+        p = DEFAULT_RUBRIC.parents[1] / p  # config paths are relative to the repo root
     try:
         r = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:

@@ -4,7 +4,6 @@ Read top to bottom; each step is a call into a small library module.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import os
@@ -238,7 +237,7 @@ CHUNK = 256  # rows predicted (and persisted) together
 def _predict_and_record(cfg, inputs, clf, lm, tok, store, run_id, resume):
     """Predict every val row in chunks, persisting each item as soon as it is final;
     on --resume, items already stored for this run are reused, not recomputed."""
-    from ..providers import ChatClient, ClientSettings, Pricing, resolve_endpoint
+    from ..providers import client_from_config
     from .fallback import apply_fallback
     from .predict import Predictor
 
@@ -249,17 +248,13 @@ def _predict_and_record(cfg, inputs, clf, lm, tok, store, run_id, resume):
     client = None
     fb = cfg.fallback
     if fb.min_confidence > 0:
-        ep = resolve_endpoint(fb.base_url, fb.api_key_env, fb.model)
-        if ep is None:
+        client = client_from_config(fb, store=store, run_id=run_id, seed=cfg.seed)
+        if client is None:
             log.info("fallback.min_confidence=%s but no endpoint is configured: fully local",
                      fb.min_confidence)
         else:
-            log.info("fallback endpoint %s, model %s", ep.base_url, ep.model)
-            # ClientSettings fields are a subset of FallbackConfig's, by name.
-            settings = ClientSettings(**{f.name: getattr(fb, f.name)
-                                         for f in dataclasses.fields(ClientSettings)})
-            client = ChatClient(ep, store=store, run_id=run_id, pricing=Pricing.load(),
-                                seed=cfg.seed, settings=settings)
+            log.info("fallback endpoint %s, model %s", client.endpoint.base_url,
+                     client.endpoint.model)
     predictor = Predictor(cfg, inputs, clf, lm, tok)
     position = {t.id: i for i, t in enumerate(inputs.val)}
     todo = [t for t in inputs.val if t.id not in done]
