@@ -22,7 +22,7 @@ forms (the flags pick the job):
   --train T --val V --weights W --output O    ticket intent + reply (finetune challenge)
   --samples S --rubric R --output O [--judge D] judge release notes against a rubric
   --tasks T --tools L --output O               agent (not available yet)
-  --queries Q --models M --output O            router batch (not available yet)
+  --queries Q --models M --output O [--router D]  route each query to a model tier
 """
 
 
@@ -91,6 +91,55 @@ def _run_judge(args) -> int:
     return 0
 
 
+def _query_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--queries", required=True, help="JSON array or JSONL: id, prompt (or "
+                   "query), optional available_models list")
+    p.add_argument("--models", required=True, help="model registry YAML (configs/models.yaml "
+                   "shape: key, model, provider, tier, edge, prices, latency, context window)")
+    p.add_argument("--output", required=True, help="JSON array: id, model_key, deployment, "
+                   "predicted_quality, est_cost_usd")
+    p.add_argument("--router", help="fitted router dir (loracle router fit); default: the "
+                   "shipped router fit on the RouteLLM outcome data")
+
+
+def _router_config(args):
+    from .config import RouterConfig, load_config
+
+    path = args.config or str(ROOT / "configs" / "router.yaml")
+    return load_config(path, args.overrides, args.seed, cls=RouterConfig)
+
+
+def _run_queries(args) -> int:
+    from .router.job import run_queries
+
+    out = run_queries(args.queries, args.models, args.output, args.router, _router_config(args))
+    by = {}
+    for o in out:
+        by[o["model_key"]] = by.get(o["model_key"], 0) + 1
+    log.info("routed %d queries -> %s: %s", len(out), args.output, by)
+    return 0
+
+
+def _router(args) -> int:
+    from .router import job
+
+    cfg = _router_config(args)
+    if args.router_cmd == "fit":
+        res = job.fit_router(args.data, args.out, cfg)
+    elif args.router_cmd == "score":
+        res = job.score_router(args.data, args.router, args.output, cfg)
+    elif args.router_cmd == "eval":
+        res = job.eval_router(args.data, args.router, cfg, args.report)
+        res["quality_cost"].pop("curve")
+        res["router"].pop("curve")
+    else:
+        from .router.collect import run_collect
+
+        res = run_collect(args.queries, args.models, args.out, cfg)
+    print(json.dumps(res, indent=2, default=str))
+    return 0
+
+
 def run_py_main(argv: list[str] | None = None) -> int:
     """`python run.py ...`: choose the job from the flags present."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -111,8 +160,11 @@ def run_py_main(argv: list[str] | None = None) -> int:
         p.add_argument("--judge", help="a fitted judge dir (loracle judge fit); default: the "
                        "shipped release-notes judge")
         handler = _run_judge
+    elif "--queries" in flags:
+        _query_flags(p)
+        handler = _run_queries
     else:
-        other = [f for f in ("--tasks", "--queries") if f in flags]
+        other = [f for f in ("--tasks",) if f in flags]
         if other:
             print(f"run.py: the job for {other[0]} is not available in this version yet",
                   file=sys.stderr)
@@ -327,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     pc = sub.add_parser("print-config", help="show the resolved config (defaults + file + --set)")
     pc.add_argument("config", nargs="?", help="config file (omit for the defaults)")
     pc.add_argument("--explain", action="store_true", help="list every key with its help text")
-    pc.add_argument("--kind", choices=["tickets", "judge"],
+    pc.add_argument("--kind", choices=["tickets", "judge", "router"],
                     help="config kind (default: inferred from the file's keys, else tickets)")
     pc.add_argument("--seed", type=int, help="override seed")
     pc.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
@@ -369,6 +421,32 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--out", required=True, help="HTML file to write")
     rp.add_argument("--db", help="run database (default: $LORACLE_DB, else runs/demo/loracle.db)")
     rp.set_defaults(func=_report)
+
+    r = sub.add_parser("router", help="learned query router: fit, score, eval, collect")
+    rs = r.add_subparsers(dest="router_cmd", required=True)
+    q = rs.add_parser("fit", help="learn each model's quality from outcome data")
+    q.add_argument("--data", required=True, help="outcomes JSONL: id, prompt, "
+                   "outcomes{model_key: {quality 0..1}}")
+    q.add_argument("--out", required=True, help="router dir (router.json + arrays.safetensors)")
+    _common(q)
+    q = rs.add_parser("score", help="predicted quality per model for each prompt")
+    q.add_argument("--data", required=True, help="JSONL: id, prompt (outcomes optional)")
+    q.add_argument("--router", required=True, help="fitted router dir")
+    q.add_argument("--output", required=True, help="JSONL: id, predicted{model_key: quality}")
+    _common(q)
+    q = rs.add_parser("eval", help="APGR, CPT(50%%), CPT(80%%) vs random and oracle; "
+                      "quality-cost curve, its area and cost saved")
+    q.add_argument("--data", required=True, help="held-out outcomes JSONL")
+    q.add_argument("--router", help="fitted router dir (default: the shipped one)")
+    q.add_argument("--report", help="write an HTML page with the curves here")
+    _common(q)
+    q = rs.add_parser("collect", help="answer each query with each registry model and grade "
+                      "the answers with the configured grader: outcome data for `fit`")
+    q.add_argument("--queries", required=True, help="JSON array or JSONL: id, prompt")
+    q.add_argument("--models", required=True, help="model registry YAML")
+    q.add_argument("--out", required=True, help="outcomes JSONL")
+    _common(q)
+    r.set_defaults(func=_router)
 
     j = sub.add_parser("judge", help="judge statistics (agreement with experts, power)")
     js = j.add_subparsers(dest="judge_cmd", required=True)

@@ -189,6 +189,42 @@ class JudgeConfig:
                       "<dir of --out>/loracle.db")
 
 
+@dataclass
+class RouterRuleConfig:
+    """How predicted qualities become one model (see docs/router.md)."""
+
+    rule: str = _f("quality_target", "quality_target = cheapest model predicted to reach "
+                   "quality_target (none: the strongest); cost_weight = maximize quality - "
+                   "cost_weight*cost/priciest - latency_weight*latency/slowest; strong_share = "
+                   "send ~strong_share of traffic to the strongest model (cut calibrated on "
+                   "the fit data)", ("quality_target", "cost_weight", "strong_share"))
+    quality_target: float = _f(0.8, "predicted quality (0..1) a model must reach")
+    cost_weight: float = _f(0.1, "quality (0..1) that paying the priciest model's price is "
+                            "worth giving up")
+    latency_weight: float = _f(0.0, "quality (0..1) that waiting the slowest model's latency "
+                               "is worth giving up")
+    strong_share: float = _f(0.3, "share of traffic (0..1) for the strongest model")
+    prefer_edge: bool = _f(True, "run edge-capable (SMALL) models on the edge (0.2x latency)")
+
+
+@dataclass
+class RouterConfig:
+    """Learned query router: `loracle router fit|score|eval --config configs/router.yaml`."""
+
+    seed: int = _f(0, "seeds fold assignment, random baselines and bootstraps")
+    registry: str = _f("configs/models.yaml", "model registry YAML (tiers, prices, edge)")
+    encoder: str = _f("embedded:all-minilm-l6-v2", "sentence encoder for prompt features")
+    max_seq_len: int = _f(256, "prompt tokens kept when encoding")
+    head: str = _f("blend", "quality head: logreg | ridge | knn | blend (mean of logreg and "
+                   "knn)", ("logreg", "ridge", "knn", "blend"))
+    alpha: float = _f(1.0, "L2 strength of the linear head (logistic C = 1/alpha)")
+    k: int = _f(50, "neighbours for the knn head")
+    rule: RouterRuleConfig = field(default_factory=RouterRuleConfig)
+    collect: FallbackConfig = field(default_factory=FallbackConfig)
+    db_path: str = _f("", "SQLite run store for collect calls; '' = $LORACLE_DB or "
+                      "<dir of --out>/loracle.db")
+
+
 # ---------------------------------------------------------------- validation
 
 def _nearest(key: str, options: list[str]) -> str:
@@ -329,7 +365,7 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
 
 
 def config_kinds() -> dict[str, type]:
-    return {"tickets": TicketsConfig, "judge": JudgeConfig}
+    return {"tickets": TicketsConfig, "judge": JudgeConfig, "router": RouterConfig}
 
 
 def class_for_file(path: str | Path | None, kind: str | None = None) -> type:

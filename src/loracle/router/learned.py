@@ -1,0 +1,212 @@
+"""The learned router: predict every model's quality for a prompt, then `decide`.
+
+Prompt features are frozen MiniLM sentence embeddings (unit length) plus a few
+surface counts (length, words, numbers, distinct numbers, lines, code, question
+marks; standardized, weight 0.2) that carry difficulty the embedding blurs.
+Heads, measured in benchmarks/bench_router.py and chosen by `head`:
+
+- logreg: one logistic regression per model on soft labels (a quality q counts
+  as q of a success and 1-q of a failure), so predictions are in [0, 1];
+- ridge: one ridge regression per model to its quality;
+- knn: the cosine-weighted mean quality of the k most similar training prompts
+  (per model, over the prompts where that model was graded);
+- blend (default): the mean of logreg and knn. The linear head captures global
+  directions (multi-step maths vs chit-chat), kNN local clusters of prompts one
+  model fails; averaging them was the best choice on both dev sets.
+
+Everything the router needs is saved in one directory: router.json (settings,
+calibrated cut, model keys) and arrays.safetensors (ridge weights, the kNN
+bank). Same data + seed give the same bytes.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .base import BaseRouter, cheapest, strongest
+from .decide import decide
+from .registry import Registry
+
+ROUTER_FILE = "router.json"
+ARRAYS_FILE = "arrays.safetensors"
+HEADS = ("logreg", "ridge", "knn", "blend")
+SURFACE_WEIGHT = 0.2
+
+
+def surface(prompts: list[str]) -> np.ndarray:
+    import re
+
+    rows = []
+    for p in prompts:
+        nums = re.findall(r"\d+(?:\.\d+)?", p)
+        rows.append([np.log1p(len(p)), np.log1p(len(p.split())), np.log1p(len(nums)),
+                     np.log1p(len(set(nums))), p.count("\n"), float("```" in p or "def " in p),
+                     p.count("?")])
+    return np.array(rows, dtype=np.float64)
+
+
+class PromptEncoder:
+    """Unit-length MiniLM embeddings; one forward pass per batch, no grad."""
+
+    def __init__(self, name_or_path: str = "embedded:all-minilm-l6-v2", max_len: int = 256):
+        from .. import models
+
+        self.name = name_or_path
+        self.tok, self.model = models.load_encoder(models.resolve_encoder(name_or_path))
+        self.model.eval()
+        self.max_len = max_len
+
+    def __call__(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        from ..train.classifier import embed
+
+        return embed(self.model, self.tok, texts, self.max_len, batch_size).numpy() \
+            .astype(np.float32)
+
+
+@dataclass
+class QualityModel:
+    keys: list[str]
+    head: str
+    alpha: float
+    k: int
+    coef: np.ndarray        # [m, d + surface]
+    intercept: np.ndarray   # [m]
+    s_mean: np.ndarray      # surface feature standardization
+    s_std: np.ndarray
+    bank: np.ndarray        # [n, d] training embeddings (knn)
+    bank_q: np.ndarray      # [n, m] qualities, NaN where a model was not graded
+
+    def features(self, E: np.ndarray, prompts: list[str]) -> np.ndarray:
+        S = (surface(prompts) - self.s_mean) / self.s_std
+        return np.hstack([E, SURFACE_WEIGHT * S]).astype(np.float32)
+
+    def predict(self, E: np.ndarray, prompts: list[str]) -> np.ndarray:
+        """[n, m] predicted quality in [0, 1]."""
+        out = []
+        if self.head != "knn":
+            z = self.features(E, prompts) @ self.coef.T + self.intercept
+            lin = 1 / (1 + np.exp(-z)) if self.head in ("logreg", "blend") else z
+            out.append(lin)
+        if self.head in ("knn", "blend"):
+            out.append(self._knn(E))
+        return np.clip(np.mean(out, axis=0), 0.0, 1.0)
+
+    def _knn(self, E: np.ndarray) -> np.ndarray:
+        sims = E @ self.bank.T  # unit vectors: cosine
+        pred = np.empty((len(E), len(self.keys)))
+        for j in range(len(self.keys)):
+            ok = ~np.isnan(self.bank_q[:, j])
+            s, q = sims[:, ok], self.bank_q[ok, j]
+            kk = min(self.k, s.shape[1])
+            idx = np.argpartition(-s, kk - 1, axis=1)[:, :kk]
+            w = np.clip(np.take_along_axis(s, idx, 1), 1e-6, None)
+            pred[:, j] = (w * q[idx]).sum(1) / w.sum(1)
+        return pred
+
+
+def fit_quality(E: np.ndarray, prompts: list[str], Q: np.ndarray, keys: list[str],
+                head: str = "blend", alpha: float = 1.0, k: int = 50) -> QualityModel:
+    """alpha: L2 strength (ridge alpha; logistic C = 1/alpha)."""
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    if head not in HEADS:
+        raise ValueError(f"unknown head '{head}'; choose from {HEADS}")
+    S = surface(prompts)
+    s_mean, s_std = S.mean(0), S.std(0)
+    s_std[s_std == 0] = 1.0
+    qm = QualityModel(keys, head, alpha, k, np.zeros(0), np.zeros(0), s_mean, s_std,
+                      E.astype(np.float32), Q.astype(np.float32))
+    X = qm.features(E, prompts).astype(np.float64)
+    coef = np.zeros((len(keys), X.shape[1]))
+    icpt = np.zeros(len(keys))
+    for j in range(len(keys)):
+        ok = ~np.isnan(Q[:, j])
+        if ok.sum() == 0:
+            raise ValueError(f"model '{keys[j]}' has no graded outcomes")
+        q = Q[ok, j]
+        if head == "ridge":
+            m = Ridge(alpha=alpha).fit(X[ok], q)
+        elif head != "knn":
+            # soft labels: each prompt is a success with weight q and a failure with 1 - q
+            Xd = np.vstack([X[ok], X[ok]])
+            yd = np.r_[np.ones(len(q)), np.zeros(len(q))]
+            wd = np.r_[q, 1 - q] + 1e-6
+            if len(set(q)) == 1:  # one outcome only: a constant model, no solver needed
+                coef[j], icpt[j] = 0.0, np.log((q[0] + 1e-3) / (1 - q[0] + 1e-3))
+                continue
+            m = LogisticRegression(C=1.0 / alpha, max_iter=3000).fit(Xd, yd, sample_weight=wd)
+        else:
+            continue
+        coef[j], icpt[j] = np.ravel(m.coef_), np.ravel(m.intercept_)[0] \
+            if np.ndim(m.intercept_) else m.intercept_
+    qm.coef, qm.intercept = coef.astype(np.float32), icpt.astype(np.float32)
+    return qm
+
+
+class LearnedRouter(BaseRouter):
+    """route() = embed the query, predict qualities, apply the configured rule."""
+
+    def __init__(self, registry: Registry, qm: QualityModel, encoder: PromptEncoder,
+                 rule: dict, strong_cut: float | None = None, prefer_edge: bool = True):
+        super().__init__(registry, prefer_edge=prefer_edge)
+        self.qm, self.encoder, self.rule, self.strong_cut = qm, encoder, rule, strong_cut
+
+    def predict(self, queries: list[str]) -> list[dict[str, float]]:
+        P = self.qm.predict(self.encoder(queries), queries)
+        return [dict(zip(self.qm.keys, map(float, row))) for row in P]
+
+    def pick(self, query, specs):
+        known = [m for m in specs if m.key in self.qm.keys]
+        if not known:  # no outcome data for any available model: be safe
+            return strongest(specs)
+        return self.pick_from(self.predict([query])[0], known)
+
+    def pick_from(self, pred: dict[str, float], specs):
+        return decide(pred, specs, self.registry, self.rule["rule"],
+                      self.rule["quality_target"], self.rule["cost_weight"],
+                      self.rule["latency_weight"], self.strong_cut, self.prefer_edge)
+
+    # ------------------------------------------------------------ persistence
+    def save(self, out_dir: str | Path, meta: dict) -> None:
+        from safetensors.numpy import save_file
+
+        d = Path(out_dir)
+        d.mkdir(parents=True, exist_ok=True)
+        save_file({"coef": self.qm.coef, "intercept": self.qm.intercept,
+                   "s_mean": self.qm.s_mean.astype(np.float64),
+                   "s_std": self.qm.s_std.astype(np.float64), "bank": self.qm.bank,
+                   "bank_q": self.qm.bank_q}, str(d / ARRAYS_FILE))
+        blob = dict(meta, keys=self.qm.keys, head=self.qm.head, alpha=self.qm.alpha,
+                    k=self.qm.k, encoder=self.encoder.name, rule=self.rule,
+                    strong_cut=self.strong_cut, prefer_edge=self.prefer_edge)
+        (d / ROUTER_FILE).write_text(json.dumps(blob, indent=1, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, router_dir: str | Path, registry: Registry,
+             encoder: PromptEncoder | None = None, rule: dict | None = None) -> "LearnedRouter":
+        from safetensors.numpy import load_file
+
+        d = Path(router_dir)
+        blob = json.loads((d / ROUTER_FILE).read_text())
+        arr = load_file(str(d / ARRAYS_FILE))
+        qm = QualityModel(blob["keys"], blob["head"], blob["alpha"], blob["k"], arr["coef"],
+                          arr["intercept"], arr["s_mean"], arr["s_std"], arr["bank"],
+                          arr["bank_q"])
+        enc = encoder or PromptEncoder(blob["encoder"])
+        return cls(registry, qm, enc, rule or blob["rule"], blob["strong_cut"],
+                   blob["prefer_edge"])
+
+
+def calibrate_strong_cut(P: np.ndarray, keys: list[str], registry: Registry,
+                         share: float) -> float | None:
+    """Predicted-advantage cut that sends `share` of the fit prompts to the strongest model."""
+    specs = registry.subset(keys)
+    if len(specs) < 2:
+        return None
+    s, w = strongest(specs), cheapest(specs)
+    adv = P[:, keys.index(s.key)] - P[:, keys.index(w.key)]
+    return float(np.quantile(adv, 1 - share)) if 0 < share < 1 else (
+        float(adv.min()) if share >= 1 else float(adv.max()) + 1e-9)
