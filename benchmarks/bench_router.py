@@ -37,7 +37,8 @@ def main() -> None:
     from loracle.router.metrics import two_model_report
 
     _setup_logging()
-    enc = PromptEncoder()
+    enc = PromptEncoder(layers=RouterConfig().encoder_layers)
+    full = PromptEncoder()  # the floor uses the full frozen encoder
     S, W = "gpt-4-1106-preview", "mixtral-8x7b-instruct"
     for name in ("routellm_gsm8k", "routellm_mt_bench"):
         rows = load_outcomes(str(Path(args.data) / f"{name}.jsonl"))
@@ -45,6 +46,7 @@ def main() -> None:
         keys = [S, W]
         Q = _matrix(rows, keys)
         E = enc(prompts)
+        E_full = full(prompts)
         folds = folds_of(rows, args.folds, 0)
         qs, qw = Q[:, 0], Q[:, 1]
         results = {}
@@ -54,8 +56,9 @@ def main() -> None:
         floor = np.zeros(len(rows))
         for f in np.unique(folds):
             tr, te = folds != f, folds == f
-            p = [LogisticRegression(max_iter=3000).fit(E[tr], (q[tr] >= 0.5).astype(int))
-                 .predict_proba(E[te])[:, 1] for q in (qs, qw)]
+            p = [LogisticRegression(max_iter=3000).fit(E_full[tr],
+                                                       (q[tr] >= 0.5).astype(int))
+                 .predict_proba(E_full[te])[:, 1] for q in (qs, qw)]
             floor[te] = p[0] - p[1]
         results["floor (MiniLM + LR/model)"] = floor
         for head in ("logreg", "knn", "blend"):

@@ -215,6 +215,8 @@ class RouterConfig:
     registry: str = _f("configs/models.yaml", "model registry YAML (tiers, prices, edge)")
     encoder: str = _f("embedded:all-minilm-l6-v2", "sentence encoder for prompt features")
     max_seq_len: int = _f(256, "prompt tokens kept when encoding")
+    encoder_layers: int = _f(2, "transformer layers of the encoder kept (0 = all): 2 of 6 "
+                             "routes as well and embeds 2.5x faster (docs/router.md)")
     head: str = _f("blend", "quality head: logreg | ridge | knn | blend (mean of logreg and "
                    "knn)", ("logreg", "ridge", "knn", "blend"))
     alpha: float = _f(1.0, "L2 strength of the linear head (logistic C = 1/alpha)")

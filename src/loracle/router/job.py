@@ -59,7 +59,7 @@ def fit_router(data: str, out_dir: str, cfg) -> dict:
     keys = sorted({k for r in rows for k in r.quality})
     _check_keys(keys, registry, data, cfg.registry)
     t0 = time.perf_counter()
-    enc = PromptEncoder(cfg.encoder, cfg.max_seq_len)
+    enc = PromptEncoder(cfg.encoder, cfg.max_seq_len, cfg.encoder_layers)
     prompts = [r.prompt for r in rows]
     E = enc(prompts)
     Q = _matrix(rows, keys)
@@ -91,7 +91,8 @@ def load_router(router_dir: str | None, cfg, registry: Registry | None = None,
         raise InputError("not a fitted router dir (no router.json); run `loracle router fit`",
                          path=str(d))
     blob = json.loads((d / "router.json").read_text())
-    enc = PromptEncoder(blob["encoder"], blob.get("max_seq_len", 256))
+    enc = PromptEncoder(blob["encoder"], blob.get("max_seq_len", 256),
+                        blob.get("encoder_layers", 0))
     rule = dataclasses.asdict(cfg.rule) if rule_from_config else None
     return LearnedRouter.load(d, registry, enc, rule)
 
