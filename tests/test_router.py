@@ -174,6 +174,18 @@ def test_fit_score_eval_run_py_round_trip(tmp_path, registry, tiny_encoder_dir):
     assert loracle_main(["router", "eval", "--data", str(data), "--router", str(tmp_path / "r1"),
                          "--report", str(report)] + common) == 0
     assert "<svg" in report.read_text()
+    from loracle.config import RouterConfig
+    from loracle.router.job import eval_router
+
+    cfg = RouterConfig(registry=str(reg), encoder=str(tiny_encoder_dir))
+    ev = eval_router(str(data), str(tmp_path / "r1"), cfg)
+    assert ev["in_sample"] and ev["rows_seen_in_fit"] == 40  # flagged, not passed off
+    held = _outcomes(tmp_path / "held.jsonl", 44)
+    held.write_text("".join(l for l in held.read_text().splitlines(True)
+                            if json.loads(l)["id"] in {"r40", "r41", "r42", "r43"}))
+    ev = eval_router(str(held), str(tmp_path / "r1"), cfg)
+    assert not ev["in_sample"] and ev["rows_seen_in_fit"] == 0
+    assert set(ev["router"]) >= {"apgr", "cpt50", "cpt80"}
     # run.py batch form
     q = tmp_path / "q.json"
     q.write_text(json.dumps([{"id": 1, "prompt": "say hello to friend number 99"},

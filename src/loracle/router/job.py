@@ -72,9 +72,17 @@ def fit_router(data: str, out_dir: str, cfg) -> dict:
     router = LearnedRouter(registry, qm, enc, dataclasses.asdict(cfg.rule), cut,
                            cfg.rule.prefer_edge)
     router.save(out_dir, {"data_sha256": sha256_file(data), "rows": len(rows), "seed": cfg.seed,
-                          "max_seq_len": cfg.max_seq_len})
+                          "max_seq_len": cfg.max_seq_len,
+                          "fit_prompt_hashes": sorted({_phash(p) for p in prompts})})
     return {"rows": len(rows), "models": keys, "head": cfg.head, "strong_cut": cut,
             "fit_s": round(time.perf_counter() - t0, 2), "out": str(out_dir)}
+
+
+def _phash(prompt: str) -> str:
+    """Short prompt fingerprint: lets `eval` tell held-out rows from fit rows."""
+    import hashlib
+
+    return hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:16]
 
 
 def _resolve(path: str) -> str:
@@ -114,9 +122,12 @@ def eval_router(data: str, router_dir: str | None, cfg, report: str | None = Non
     rows = load_outcomes(data)
     router = load_router(router_dir, cfg)
     blob = json.loads((Path(router_dir or SHIPPED_ROUTER) / "router.json").read_text())
-    in_sample = blob.get("data_sha256") == sha256_file(data)
+    seen = set(blob.get("fit_prompt_hashes", []))
+    overlap = sum(_phash(r.prompt) in seen for r in rows)
+    in_sample = blob.get("data_sha256") == sha256_file(data) or overlap > 0
     if in_sample:
-        log.warning("evaluating on the router's own fit data: in-sample, not held-out numbers")
+        log.warning("%d of %d eval prompts were in the router's fit data: these numbers are "
+                    "in-sample, not held-out", overlap, len(rows))
     keys = [k for k in router.qm.keys if all(k in r.quality for r in rows)]
     if len(keys) < 2:
         raise InputError("need outcomes for at least two of the router's models on every row",
@@ -124,7 +135,8 @@ def eval_router(data: str, router_dir: str | None, cfg, report: str | None = Non
     specs = router.registry.subset(keys)
     P = np.array([[p[k] for k in keys] for p in router.predict([r.prompt for r in rows])])
     T = _matrix(rows, keys)
-    out: dict = {"rows": len(rows), "models": keys, "in_sample": in_sample}
+    out: dict = {"rows": len(rows), "models": keys, "in_sample": in_sample,
+                 "rows_seen_in_fit": overlap}
     s, w = strongest(specs), cheapest(specs)
     si, wi = keys.index(s.key), keys.index(w.key)
     rng = np.random.default_rng(cfg.seed)
