@@ -1,7 +1,6 @@
 """Judge statistics against hand-computed values; perturbations; power test."""
 from __future__ import annotations
 
-import random
 
 import numpy as np
 import pytest

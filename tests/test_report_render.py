@@ -1,7 +1,6 @@
 """The HTML report renders in headless Chromium (Debian `chromium`; .ci/run installs it)."""
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 

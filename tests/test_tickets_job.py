@@ -4,13 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from loracle.cli import main as loracle_main
 from loracle.cli import run_py_main
-from loracle.config import load_config
-from loracle.tickets.job import holdout_split, run
 from loracle.tickets.data import Ticket
+from loracle.tickets.job import holdout_split
 
 
 def _run(tmp_path, train, val, overrides, name="r"):
