@@ -8,6 +8,32 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def repo_path(path: str | os.PathLike) -> Path:
+    """A relative path as given if it exists from the cwd, else relative to the repo root:
+    shipped configs name repo files (configs/..., judges/...) and run from any directory."""
+    p = Path(path)
+    if not p.is_absolute() and not p.exists() and (REPO_ROOT / p).exists():
+        return REPO_ROOT / p
+    return p
+
+
+def json_object_in(text: str | None) -> dict | None:
+    """The outermost {...} in a model's reply parsed as a JSON object, or None: replies
+    often wrap the JSON in prose or code fences."""
+    import re
+
+    m = re.search(r"\{.*\}", text or "", re.S)
+    if not m:
+        return None
+    try:
+        obj = json.loads(m.group(0))
+    except json.JSONDecodeError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
 
 def read_jsonl(path: str | os.PathLike) -> list[tuple[int, dict]]:
     """Return ``[(line_number, object), ...]``; blank lines are skipped.

@@ -8,13 +8,17 @@ Writes commit immediately (WAL mode): a killed run loses nothing it recorded.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("loracle")
 
 MIGRATIONS: list[str] = [
     # 0 -> 1
@@ -46,6 +50,36 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def default_db_path(run_dir: str | os.PathLike) -> Path:
     env = os.environ.get("LORACLE_DB")
     return Path(env) if env else Path(run_dir) / "loracle.db"
+
+
+@contextmanager
+def recorded_run(job: str, cfg, inputs: dict, output_path: str | os.PathLike,
+                 resume: bool = False):
+    """Yield (store, run_id) for one job run, every job the same way.
+
+    The store is `cfg.db_path`, else $LORACLE_DB, else loracle.db beside the output.
+    With `resume`, the latest unfinished run with the same config and inputs is
+    continued. The body records success itself (`finish_run(status="done", ...)`);
+    a body that raises is recorded as failed (interrupted on Ctrl-C) with the error,
+    and the store is closed either way."""
+    from .config import config_hash, to_dict
+
+    db = Path(cfg.db_path) if cfg.db_path else default_db_path(
+        Path(output_path).resolve().parent)
+    store = Store(db)
+    try:
+        run_id = store.find_resumable(job, config_hash(cfg), inputs) if resume else None
+        if run_id is None:
+            run_id = store.start_run(job, to_dict(cfg), config_hash(cfg), cfg.seed, inputs)
+        log.info("run %s (store: %s)", run_id, db)
+        try:
+            yield store, run_id
+        except BaseException as e:
+            store.finish_run(run_id, status="interrupted" if isinstance(e, KeyboardInterrupt)
+                             else "failed", note=str(e)[:500])
+            raise
+    finally:
+        store.close()
 
 
 class Store:

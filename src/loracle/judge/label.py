@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from pathlib import Path
 
 from ..errors import LoracleError
+from ..io import json_object_in
 
 log = logging.getLogger("loracle")
 
@@ -42,14 +42,8 @@ def teacher_messages(rubric: dict, ticket: str, note: str) -> list[dict]:
 
 def parse_grade(text: str, rubric: dict) -> tuple[dict[str, int], str] | None:
     """(scores, rationale) when every dimension has an integer on its scale, else None."""
-    m = re.search(r"\{.*\}", text or "", re.S)
-    if not m:
-        return None
-    try:
-        obj = json.loads(m.group(0))
-    except json.JSONDecodeError:
-        return None
-    scores = obj.get("scores") if isinstance(obj, dict) else None
+    obj = json_object_in(text)
+    scores = obj.get("scores") if obj else None
     if not isinstance(scores, dict):
         return None
     out = {}
@@ -102,27 +96,17 @@ def label_samples(samples: list[dict], rubric: dict, out_path: str, client,
 
 def run_label(samples_path: str, out_path: str, cfg, rubric_path: str | None = None) -> dict:
     """The `judge label` job: one stored run whose calls and cost land in the run store."""
-    from ..config import config_hash, to_dict
     from ..io import sha256_file
     from ..providers import client_from_config
-    from ..store import Store, default_db_path
+    from ..store import recorded_run
     from .job import load_samples
     from .rubric import load_rubric
 
     samples = load_samples(samples_path)
     rubric = load_rubric(rubric_path or cfg.rubric)
-    db = Path(cfg.db_path) if cfg.db_path else default_db_path(
-        Path(out_path).resolve().parent)
-    store = Store(db)
-    run_id = store.start_run("judge_label", to_dict(cfg), config_hash(cfg), cfg.seed,
-                             {"samples": sha256_file(samples_path)})
-    try:
+    inputs = {"samples": sha256_file(samples_path)}
+    with recorded_run("judge_label", cfg, inputs, out_path) as (store, run_id):
         client = client_from_config(cfg.teacher, store=store, run_id=run_id, seed=cfg.seed)
         stats = label_samples(samples, rubric, out_path, client, cfg.teacher.max_tokens)
         store.finish_run(run_id, status="done", metrics=stats)
-    except BaseException as e:
-        store.finish_run(run_id, status="failed", note=str(e)[:500])
-        raise
-    finally:
-        store.close()
     return dict(stats, run_id=run_id, out=str(out_path))

@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
+from ..io import repo_path
 
 DEFAULT_RUBRIC = Path(__file__).resolve().parents[3] / "configs" / "rubric_release_notes.json"
 
 
 def load_rubric(path: str | Path | None = None) -> dict:
-    p = Path(path) if path else DEFAULT_RUBRIC
-    if not p.is_absolute() and not p.exists() and (DEFAULT_RUBRIC.parents[1] / p).exists():
-        p = DEFAULT_RUBRIC.parents[1] / p  # config paths are relative to the repo root
+    p = repo_path(path) if path else DEFAULT_RUBRIC
     try:
         r = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..io import atomic_write_json, atomic_write_text, sha256_file
+from ..io import atomic_write_json, atomic_write_text, repo_path, sha256_file
 from .base import deployment_for, strongest
 from .data import Outcome, load_outcomes
 from .learned import LearnedRouter, PromptEncoder, calibrate_strong_cut, fit_quality
@@ -55,7 +55,7 @@ def out_of_fold(E: np.ndarray, prompts: list[str], Q: np.ndarray, keys: list[str
 
 def fit_router(data: str, out_dir: str, cfg) -> dict:
     rows = load_outcomes(data)
-    registry = load_registry(_resolve(cfg.registry))
+    registry = load_registry(repo_path(cfg.registry))
     keys = sorted({k for r in rows for k in r.quality})
     _check_keys(keys, registry, data, cfg.registry)
     t0 = time.perf_counter()
@@ -85,24 +85,15 @@ def _phash(prompt: str) -> str:
     return hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:16]
 
 
-def _resolve(path: str) -> str:
-    p = Path(path)
-    return str(ROOT / p) if not p.is_absolute() and not p.exists() and (ROOT / p).exists() \
-        else path
-
-
 def load_router(router_dir: str | None, cfg, registry: Registry | None = None,
                 rule_from_config: bool = False) -> LearnedRouter:
-    registry = registry or load_registry(_resolve(cfg.registry))
+    registry = registry or load_registry(repo_path(cfg.registry))
     d = Path(router_dir) if router_dir else SHIPPED_ROUTER
     if not (d / "router.json").is_file():
         raise InputError("not a fitted router dir (no router.json); run `loracle router fit`",
                          path=str(d))
-    blob = json.loads((d / "router.json").read_text())
-    enc = PromptEncoder(blob["encoder"], blob.get("max_seq_len", 256),
-                        blob.get("encoder_layers", 0))
     rule = dataclasses.asdict(cfg.rule) if rule_from_config else None
-    return LearnedRouter.load(d, registry, enc, rule)
+    return LearnedRouter.load(d, registry, rule=rule)
 
 
 def score_router(data: str, router_dir: str, output: str, cfg) -> dict:
@@ -121,10 +112,9 @@ def eval_router(data: str, router_dir: str | None, cfg, report: str | None = Non
 
     rows = load_outcomes(data)
     router = load_router(router_dir, cfg)
-    blob = json.loads((Path(router_dir or SHIPPED_ROUTER) / "router.json").read_text())
-    seen = set(blob.get("fit_prompt_hashes", []))
+    seen = set(router.meta.get("fit_prompt_hashes", []))
     overlap = sum(_phash(r.prompt) in seen for r in rows)
-    in_sample = blob.get("data_sha256") == sha256_file(data) or overlap > 0
+    in_sample = router.meta.get("data_sha256") == sha256_file(data) or overlap > 0
     if in_sample:
         log.warning("%d of %d eval prompts were in the router's fit data: these numbers are "
                     "in-sample, not held-out", overlap, len(rows))

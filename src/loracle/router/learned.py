@@ -162,9 +162,11 @@ class LearnedRouter(BaseRouter):
     """route() = embed the query, predict qualities, apply the configured rule."""
 
     def __init__(self, registry: Registry, qm: QualityModel, encoder: PromptEncoder,
-                 rule: dict, strong_cut: float | None = None, prefer_edge: bool = True):
+                 rule: dict, strong_cut: float | None = None, prefer_edge: bool = True,
+                 meta: dict | None = None):
         super().__init__(registry, prefer_edge=prefer_edge)
         self.qm, self.encoder, self.rule, self.strong_cut = qm, encoder, rule, strong_cut
+        self.meta = meta or {}  # router.json as saved (data hash, fit prompt fingerprints)
 
     def predict(self, queries: list[str]) -> list[dict[str, float]]:
         P = self.qm.predict(self.encoder(queries), queries)
@@ -208,9 +210,10 @@ class LearnedRouter(BaseRouter):
         qm = QualityModel(blob["keys"], blob["head"], blob["alpha"], blob["k"], arr["coef"],
                           arr["intercept"], arr["s_mean"], arr["s_std"], arr["bank"],
                           arr["bank_q"])
-        enc = encoder or PromptEncoder(blob["encoder"])
+        enc = encoder or PromptEncoder(blob["encoder"], blob.get("max_seq_len", 256),
+                                       blob.get("encoder_layers", 0))
         return cls(registry, qm, enc, rule or blob["rule"], blob["strong_cut"],
-                   blob["prefer_edge"])
+                   blob["prefer_edge"], blob)
 
 
 def calibrate_strong_cut(P: np.ndarray, keys: list[str], registry: Registry,

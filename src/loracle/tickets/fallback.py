@@ -5,10 +5,9 @@ unparseable JSON, a failed call) is rejected and the local prediction stands.
 """
 from __future__ import annotations
 
-import json
 import logging
-import re
 
+from ..io import json_object_in
 from ..providers import ChatClient
 
 log = logging.getLogger("loracle")
@@ -26,14 +25,8 @@ def messages_for(ticket: str, taxonomy: list[str]) -> list[dict]:
 
 def parse_answer(text: str, taxonomy: list[str]) -> tuple[str, str] | None:
     """(intent, reply) if the text is JSON naming a taxonomy intent, else None."""
-    m = re.search(r"\{.*\}", text, re.S)
-    if not m:
-        return None
-    try:
-        obj = json.loads(m.group(0))
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(obj, dict):
+    obj = json_object_in(text)
+    if obj is None:
         return None
     intent = obj.get("intent")
     reply = obj.get("reply")

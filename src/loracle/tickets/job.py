@@ -91,25 +91,12 @@ def run(cfg: TicketsConfig, train_path: str, val_path: str, weights_dir: str,
     _check_writable_dir(weights_dir, "--weights")
     _check_output_path(output_path)
     from ..io import sha256_file
-    from ..store import Store, default_db_path
+    from ..store import recorded_run
 
-    db = Path(cfg.db_path) if cfg.db_path else default_db_path(
-        Path(output_path).resolve().parent)
-    store = Store(db)
     run_inputs = {"train": sha256_file(train_path), "val": sha256_file(val_path)}
-    run_id = store.find_resumable("tickets", config_hash(cfg), run_inputs) if resume else None
-    if run_id is None:
-        run_id = store.start_run("tickets", to_dict(cfg), config_hash(cfg), cfg.seed, run_inputs)
-    log.info("run %s (store: %s)", run_id, db)
-    try:
+    with recorded_run("tickets", cfg, run_inputs, output_path, resume) as (store, run_id):
         return _run(cfg, inputs, train_path, val_path, weights_dir, output_path, t_start,
                     store, run_id, resume)
-    except BaseException as e:
-        store.finish_run(run_id, status="failed" if not isinstance(e, KeyboardInterrupt)
-                         else "interrupted", note=str(e)[:500])
-        raise
-    finally:
-        store.close()
 
 
 def _run(cfg, inputs, train_path, val_path, weights_dir, output_path, t_start, store, run_id,
