@@ -21,7 +21,7 @@ usage: python run.py FORM [--config PATH] [--seed N] [--set key=value ...]
 forms (the flags pick the job):
   --train T --val V --weights W --output O    ticket intent + reply (finetune challenge)
   --samples S --rubric R --output O [--judge D] judge release notes against a rubric
-  --tasks T --tools L --output O               agent (not available yet)
+  --tasks T --tools L --output O               tool-calling agent: plan, call, recover
   --queries Q --models M --output O [--router D]  route each query to a model tier
 """
 
@@ -102,6 +102,58 @@ def _query_flags(p: argparse.ArgumentParser) -> None:
                    "shipped router fit on the RouteLLM outcome data")
 
 
+def _agent_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tasks", required=True, help="JSON array: id, domain, prompt")
+    p.add_argument("--tools", required=True, help="JSON array: name, description, args_schema "
+                   "[, impl 'pkg.mod:fn' | http {url, method}]; other names must be built-in")
+    p.add_argument("--output", required=True, help="JSON array: id, plan, tool_calls, "
+                   "final_answer, latency_ms, tokens_used, tool_calls_count")
+
+
+def _agent_config(args):
+    from .config import AgentConfig, load_config
+
+    path = args.config or str(ROOT / "configs" / "agent.yaml")
+    return load_config(path, args.overrides, args.seed, cls=AgentConfig)
+
+
+def _run_agent(args) -> int:
+    from .agent.job import run_agent
+
+    run_agent(args.tasks, args.tools, args.output, _agent_config(args))
+    return 0
+
+
+def _agent(args) -> int:
+    if args.agent_cmd == "run":
+        return _run_agent(args)
+    if args.agent_cmd == "eval":
+        from .agent.evaluate import evaluate
+
+        res = evaluate(args.results, args.expected)
+        rows = res.pop("per_task")
+        if args.per_task:
+            for r in rows:
+                print(json.dumps(r, default=str))
+        print(json.dumps(res, indent=2))
+        return 0
+    if args.agent_cmd == "bfcl":
+        from .agent import bfcl
+
+        answerer = bfcl.BfclAnswerer.load(args.model) if args.model else \
+            bfcl.BfclAnswerer.load_default()
+        res = bfcl.answer_file(args.data, args.output, answerer)
+        print(json.dumps(res, indent=2, default=str))
+        return 0
+    from .agent.bfcl_check import score_files
+
+    if not args.answers and not args.questions:
+        raise LoracleError("bfcl-score: give --answers (or --questions for irrelevance)")
+    res = score_files(args.calls, args.answers, args.questions)
+    print(json.dumps(res, indent=2))
+    return 0
+
+
 def _router_config(args):
     from .config import RouterConfig, load_config
 
@@ -163,13 +215,11 @@ def run_py_main(argv: list[str] | None = None) -> int:
     elif "--queries" in flags:
         _query_flags(p)
         handler = _run_queries
+    elif "--tasks" in flags:
+        _agent_flags(p)
+        handler = _run_agent
     else:
-        other = [f for f in ("--tasks",) if f in flags]
-        if other:
-            print(f"run.py: the job for {other[0]} is not available in this version yet",
-                  file=sys.stderr)
-        else:
-            print(RUN_USAGE, file=sys.stderr)
+        print(RUN_USAGE, file=sys.stderr)
         return 2
     args = p.parse_args(argv)
     return _guarded(handler, args)
@@ -488,6 +538,31 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--alpha", type=float, default=0.05, help="significance level")
     q.add_argument("--seed", type=int, default=0, help="resampling seed")
     j.set_defaults(func=_judge)
+
+    ag = sub.add_parser("agent", help="tool-calling agent: run tasks, evaluate, BFCL")
+    ags = ag.add_subparsers(dest="agent_cmd", required=True)
+    q = ags.add_parser("run", help="same as run.py --tasks T --tools L --output O")
+    _agent_flags(q)
+    _common(q)
+    q = ags.add_parser("eval", help="plan match (exact, edit distance), completion, wasted "
+                       "calls, recovery after failures, tokens")
+    q.add_argument("--results", required=True, help="agent results JSON (run.py --tasks ...)")
+    q.add_argument("--expected", required=True, help="JSON array: id, plan, must_not_call, "
+                   "answer_facts (data/agent/expected.json shape)")
+    q.add_argument("--per-task", action="store_true", help="also print one line per task")
+    q = ags.add_parser("bfcl", help="answer BFCL single-turn questions locally: one "
+                       "{id, calls:[{name, arguments}]} row per question")
+    q.add_argument("--data", required=True, help="BFCL question file (JSONL: id, question, "
+                   "function)")
+    q.add_argument("--output", required=True, help="calls JSONL to write")
+    q.add_argument("--model", help="fitted BFCL answerer dir (default: the shipped one)")
+    q = ags.add_parser("bfcl-score", help="AST-check calls against BFCL possible answers")
+    q.add_argument("--calls", required=True, help="calls JSONL (agent bfcl output)")
+    q.add_argument("--answers", help="possible_answer file (omit for irrelevance: correct = "
+                   "no call)")
+    q.add_argument("--questions", help="question file with the function schemas (default: "
+                   "the answers file's sibling in the parent directory)")
+    ag.set_defaults(func=_agent)
 
     args = p.parse_args(argv)
     return _guarded(args.func, args)

@@ -227,6 +227,42 @@ class RouterConfig:
                       "<dir of --out>/loracle.db")
 
 
+@dataclass
+class AgentPlanConfig:
+    """How a prompt becomes a plan (docs/agent.md)."""
+
+    demos: str = _f("data/agent/demos.jsonl", "demonstrations JSONL {prompt, plan} the local "
+                    "planner learns from (repo-relative or absolute)")
+    k: int = _f(5, "nearest demonstrations that vote on the plan")
+
+
+@dataclass
+class AgentExecConfig:
+    """Tool execution: retries, re-planning, budgets."""
+
+    max_retries: int = _f(2, "retries of a failing tool call before re-planning")
+    backoff_s: float = _f(0.05, "wait before the first retry; doubles each retry (seeded "
+                          "jitter)")
+    max_tool_calls: int = _f(8, "executed attempts per task, failed ones included")
+    max_tokens: int = _f(4000, "model tokens (fallback calls) per task")
+    http_timeout_s: float = _f(10.0, "timeout of one http-bound tool call")
+
+
+@dataclass
+class AgentConfig:
+    """Tool-calling agent: `python run.py --tasks T --tools L --output O`."""
+
+    seed: int = _f(0, "seeds the flaky built-in tool, retry jitter and tie-breaks")
+    encoder: str = _f("embedded:all-minilm-l6-v2", "sentence encoder for planning")
+    allow_destructive: bool = _f(False, "let the agent run delete_/erase_/purge_ tools; "
+                                 "off = deletion requests are verified and escalated")
+    plan: AgentPlanConfig = field(default_factory=AgentPlanConfig)
+    executor: AgentExecConfig = field(default_factory=AgentExecConfig)
+    fallback: FallbackConfig = field(default_factory=FallbackConfig)
+    db_path: str = _f("", "SQLite run store for fallback calls; '' = $LORACLE_DB or "
+                      "<dir of --output>/loracle.db")
+
+
 # ---------------------------------------------------------------- validation
 
 def _nearest(key: str, options: list[str]) -> str:
@@ -367,7 +403,8 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
 
 
 def config_kinds() -> dict[str, type]:
-    return {"tickets": TicketsConfig, "judge": JudgeConfig, "router": RouterConfig}
+    return {"tickets": TicketsConfig, "judge": JudgeConfig, "router": RouterConfig,
+            "agent": AgentConfig}
 
 
 def class_for_file(path: str | Path | None, kind: str | None = None) -> type:

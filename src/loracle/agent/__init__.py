@@ -1,0 +1,1 @@
+"""Tool-calling agent: catalog, planner, executor, BFCL."""
