@@ -314,3 +314,26 @@ def test_eval_metrics_by_hand(tmp_path):
     assert agg["completion"] == 0.5 and agg["recovery_rate"] == 1.0
     assert loracle_main(["agent", "eval", "--results", str(tmp_path / "r.json"),
                          "--expected", str(tmp_path / "e.json")]) == 0
+
+
+def test_copy_request_uses_the_endpoint_when_set_and_a_grounded_template_otherwise(
+        monkeypatch):
+    for v in ("MODEL_GATEWAY_URL", "MODEL_GATEWAY_KEY", "CHAT_MODEL"):
+        monkeypatch.delenv(v, raising=False)
+    from loracle.providers import client_from_config
+
+    tools = load_catalog(DATA / "tools.json")
+    task = {"id": "c", "prompt": "How did the Spring Upgrade Push campaign do? Draft a "
+            "follow-up email for people who opened it."}
+    local = run_task(task, tools, FixedPlanner(["get_campaign"]), _cfg(), sleep=lambda s: None)
+    assert "36.0%" in local["final_answer"] and "Draft — Subject: Spring Upgrade Push" in \
+        local["final_answer"] and local["tokens_used"] == 0
+    with FakeOpenAI(default=("ok", "Subject: Finish your upgrade", 80, 12)) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        cfg = _cfg()
+        r = run_task(task, tools, FixedPlanner(["get_campaign"]), cfg,
+                     client=client_from_config(cfg.fallback), sleep=lambda s: None)
+        assert r["final_answer"].endswith("Subject: Finish your upgrade")
+        assert r["tokens_used"] == 92 and "open rate 36.0%" in \
+            srv.requests[0]["messages"][1]["content"]

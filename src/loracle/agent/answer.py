@@ -68,14 +68,20 @@ def render(tool: str, out: Any, max_fields: int = 10) -> str:
 
 def template_copy(facts: dict) -> str:
     """A draft that only uses returned values (no invented numbers)."""
-    name = facts.get("name") or facts.get("campaign") or "our latest update"
-    audience = facts.get("audience")
-    lines = [f"Draft — Subject: {name}: what's new for you"]
-    body = f"Hi there, following up on {name}"
-    if audience:
-        body += f" for {audience}"
-    body += "."
-    rate = facts.get("click_rate") or facts.get("open_rate")
+    if "campaign_id" in facts or "subject_line" in facts:
+        name = facts.get("name") or "our latest campaign"
+        lines = [f"Draft — Subject: {name}: one step left"]
+        body = f"Hi there, you opened {name}" + (f" ({facts['audience']})"
+                                                 if facts.get("audience") else "")
+        body += " and we'd love to help you finish what you started."
+    else:  # an account: personalise with what lookup returned
+        who = str(facts.get("name") or "there").split()[0]
+        lines = [f"Draft — Subject: {who}, your {facts.get('company', 'team')} workspace is "
+                 "waiting"]
+        body = f"Hi {who}, thanks for the time {facts.get('company', 'your team')} spent with us"
+        body += f" on the {facts['plan']} plan." if facts.get("plan") else "."
+        body += " We'd love to have you back: reply to this email and we'll set things up."
+    rate = facts.get("click_rate") if "campaign_id" in facts else None
     if isinstance(rate, (int, float)):
         body += (f" (Last send: open rate {_fmt('open_rate', facts.get('open_rate', 0))}, "
                  f"click rate {_fmt('click_rate', facts.get('click_rate', 0))}; this version "
@@ -97,3 +103,15 @@ def compose(prompt: str, outputs: list[tuple[str, Any]], failures: list[str],
     if COPY_REQUEST.search(prompt) and outputs and not guard_note:
         parts.append(copy_text or template_copy(facts))
     return " ".join(parts)
+
+
+def fallback_copy(client, prompt: str, outputs: list[tuple[str, Any]]) -> tuple[str | None, int]:
+    """The requested copy from the endpoint, grounded in the tool outputs only."""
+    facts = "\n".join(render(t, o) for t, o in outputs)
+    res = client.chat([
+        {"role": "system", "content": "Write only the copy the request asks for, concise, using "
+         "only the facts given. No preamble. Do not invent numbers."},
+        {"role": "user", "content": f"Request:\n{prompt}\n\nFacts from our tools:\n{facts}"}],
+        role="agent", max_tokens=220)
+    tokens = res.tokens_in + res.tokens_out
+    return (res.text.strip() or None) if res.ok else None, tokens

@@ -131,7 +131,12 @@ def run_task(task: dict, tools: dict[str, Tool], planner, cfg, *, client=None,
         else:
             st.failures.append(f"{name} failed {ex.max_retries + 1} times ({out}); its data "
                                "is missing from this answer.")
-    final = answer.compose(prompt, st.outputs, st.failures, guard_note, st.facts)
+    copy_text = None
+    if client is not None and st.outputs and not guard_note and st.tokens < ex.max_tokens \
+            and answer.COPY_REQUEST.search(prompt):
+        copy_text, tok = answer.fallback_copy(client, prompt, st.outputs)
+        st.tokens += tok
+    final = answer.compose(prompt, st.outputs, st.failures, guard_note, st.facts, copy_text)
     return {"id": task["id"], "plan": steps, "tool_calls": st.calls, "final_answer": final,
             "latency_ms": int(round((time.perf_counter() - t0) * 1000)),
             "tokens_used": st.tokens, "tool_calls_count": st.attempts, "skipped": st.skipped,
