@@ -152,7 +152,8 @@ def test_always_failing_tool_is_retried_with_backoff_then_answered_partially(tmp
     waits = []
     tools = _impl_tools(tmp_path)
     r = run_task({"id": "t1", "prompt": "Plan of bo@x.test?"}, tools,
-                 FixedPlanner(["lookup_account"]), _cfg(), sleep=waits.append)
+                 FixedPlanner(["lookup_account"]), _cfg(**{"executor.max_retries": 2}),
+                 sleep=waits.append)
     assert len(CALLS) == 3 == r["tool_calls_count"] == len(r["tool_calls"])  # 1 + 2 retries
     assert [c["status"] for c in r["tool_calls"]] == ["error"] * 3
     assert len(waits) == 2 and waits[1] > waits[0] > 0  # exponential, jittered
@@ -171,7 +172,7 @@ def test_flaky_builtin_is_recovered_and_seeded(tmp_path):
             runs.append((cfg, r))
     assert 5 <= len(runs) <= 20  # ~30% of 40
     recovered = [(c, r) for c, r in runs if r["tool_calls"][-1]["status"] == "ok"]
-    assert len(recovered) >= 0.8 * len(runs)  # 3 attempts: all fail only ~9% of the time
+    assert len(recovered) >= 0.8 * len(runs)  # 4 attempts: all fail ~3% of these runs
     cfg, r = recovered[0]
     assert r["tool_calls_count"] >= 2 and "787" in r["final_answer"]  # recovered call's facts
     again = run_task(task, tools, FixedPlanner(["query_metrics"]), cfg, sleep=lambda s: None,
