@@ -50,7 +50,10 @@ def main() -> None:
             print(f"seed {seed}: " + ", ".join(f"{k} {res[k]:.3f}" if isinstance(res[k], float)
                                               else f"{k} {res[k]}" for k in keys)
                   + f", {res['ms_per_task']:.1f} ms/task (wall {wall:.1f} s incl. model load)")
-    mean = {k: sum((r[k] or 0) for r in rows) / len(rows) for k in keys + ["ms_per_task"]}
+    mean = {}
+    for k in keys + ["ms_per_task"]:
+        vals = [r[k] for r in rows if r[k] is not None]  # no failures = no recovery to rate
+        mean[k] = sum(vals) / len(vals) if vals else float("nan")
     print("mean over seeds: " + json.dumps({k: round(v, 3) for k, v in mean.items()}))
 
 
