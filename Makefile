@@ -40,6 +40,8 @@ bench: $(STAMP)
 	$(VPY) benchmarks/bench_train_throughput.py
 	$(VPY) benchmarks/bench_router.py
 	$(VPY) benchmarks/bench_judge.py
+	$(VPY) benchmarks/bench_agent.py
+	$(VPY) benchmarks/bench_bfcl.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
