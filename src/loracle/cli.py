@@ -141,7 +141,7 @@ def _agent(args) -> int:
         from .agent import bfcl
 
         answerer = bfcl.BfclAnswerer.load(args.model) if args.model else \
-            bfcl.BfclAnswerer.load_default()
+            bfcl.BfclAnswerer.load()
         res = bfcl.answer_file(args.data, args.output, answerer)
         print(json.dumps(res, indent=2, default=str))
         return 0
