@@ -1,0 +1,95 @@
+"""Held-out BFCL single-turn accuracy of loracle.agent.bfcl, per category, beside published
+non-live AST numbers.
+
+usage: python benchmarks/bench_bfcl.py [--limit N] [--folds 2] [--seed 0] [--no-lm]
+
+Question ids of all five files are split into K seeded folds; the answerer is fit on the
+other folds and scores only its own fold, so every reported number is held-out. The answerer
+never sees the id or the category. --limit N scores N questions per category (chosen by the
+same seeded shuffle); fitting still uses every training-fold row.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+CATS = ["simple_python", "multiple", "parallel", "parallel_multiple", "irrelevance"]
+AST = CATS[:4]
+# Published BFCL non-live AST summary (unweighted mean of the four AST categories).
+PUBLISHED = {"Qwen3-0.6B": 71.79, "Hammer2.1-0.5b": 65.98, "Llama-3.2-1B": 38.38}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "agent" / "bfcl"))
+    ap.add_argument("--limit", type=int, default=0, help="questions per category (0 = all)")
+    ap.add_argument("--folds", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-lm", action="store_true", help="selection only (args left empty)")
+    ap.add_argument("--out", default="", help="also write per-question results (JSONL)")
+    args = ap.parse_args()
+    from tqdm import tqdm
+
+    from loracle.agent.bfcl import BfclAnswerer, CachedEncoder, load_questions
+    from loracle.agent.bfcl_check import check_calls, load_jsonl_by_id
+    from loracle.router.learned import PromptEncoder
+
+    data = Path(args.data)
+    rows, answers = [], {}
+    for cat in CATS:
+        rows += [(cat, r) for r in load_questions(data / f"BFCL_v4_{cat}.json")]
+        if cat != "irrelevance":
+            answers.update(load_jsonl_by_id(data / "possible_answer" / f"BFCL_v4_{cat}.json"))
+    rng = np.random.default_rng(args.seed)
+    order = rng.permutation(len(rows))
+    fold = {rows[i][1]["id"]: k % args.folds for k, i in enumerate(order)}
+    scored: set[str] = set()
+    for cat in CATS:  # --limit: the first N of each category in the seeded order
+        ids = [rows[i][1]["id"] for i in order if rows[i][0] == cat]
+        scored.update(ids[:args.limit] if args.limit else ids)
+
+    enc = CachedEncoder(PromptEncoder("embedded:all-minilm-l6-v2", max_len=128))
+    decoder = (lambda q, f: {}) if args.no_lm else None
+    shared_dec = None
+    results = []
+    for k in range(args.folds):
+        train = [r for _, r in rows if fold[r["id"]] != k]
+        test = [(c, r) for c, r in rows if fold[r["id"]] == k and r["id"] in scored]
+        ans = BfclAnswerer(encoder=enc, decoder=decoder or shared_dec).fit(train, answers)
+        for cat, r in tqdm(test, desc=f"fold {k + 1}/{args.folds}"):
+            t0 = time.perf_counter()
+            calls = ans.answer(r)
+            dt = time.perf_counter() - t0
+            ok, why = check_calls(calls, r["function"], answers.get(r["id"], {}).get(
+                "ground_truth"), cat)
+            results.append({"id": r["id"], "category": cat, "ok": ok, "reason": why,
+                            "calls": calls, "seconds": round(dt, 3)})
+        shared_dec = ans._dec  # load SmolLM2 once; it learns nothing
+    if args.out:
+        Path(args.out).write_text("".join(json.dumps(x) + "\n" for x in results))
+
+    acc = {c: 100 * np.mean([x["ok"] for x in results if x["category"] == c]) for c in CATS}
+    n = {c: sum(x["category"] == c for x in results) for c in CATS}
+    ast_mean = float(np.mean([acc[c] for c in AST]))
+    secs = float(np.mean([x["seconds"] for x in results]))
+    lim = f"--limit {args.limit}" if args.limit else "all rows"
+    print(f"\nBFCL v4 held-out accuracy ({args.folds}-fold, seed {args.seed}, {lim}"
+          f"{', no LM' if args.no_lm else ''})")
+    print(f"{'category':<20}{'n':>6}{'acc %':>9}")
+    for c in CATS:
+        print(f"{c:<20}{n[c]:>6}{acc[c]:>9.2f}")
+    print(f"{'non-live AST (mean)':<20}{'':>6}{ast_mean:>9.2f}")
+    print(f"{'seconds/question':<20}{'':>6}{secs:>9.2f}")
+    print("published non-live AST: " + ", ".join(f"{m} {v:.2f}" for m, v in PUBLISHED.items()))
+
+
+if __name__ == "__main__":
+    main()

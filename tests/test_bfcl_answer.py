@@ -1,0 +1,128 @@
+"""Offline tests of loracle.agent.bfcl: no SmolLM2, no MiniLM (fake encoder and decoder)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from loracle.agent import bfcl
+from loracle.agent.bfcl import (BfclAnswerer, alternatives, answer_file, coerce, expand,
+                                grounded, load_questions, parse_value)
+from loracle.errors import InputError
+
+AREA = {"name": "triangle_area", "description": "Calculate the area of a triangle.",
+        "parameters": {"type": "dict", "required": ["base", "height"], "properties": {
+            "base": {"type": "integer", "description": "The base."},
+            "height": {"type": "integer", "description": "The height."}}}}
+BMI = {"name": "bmi", "description": "Body mass index from weight and height.",
+       "parameters": {"type": "dict", "required": ["weight"], "properties": {
+           "weight": {"type": "float", "description": "Weight in kg."}}}}
+
+
+class FakeEncoder:
+    """Bag of words hashed into 64 dims: similar texts get high cosine, deterministically."""
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 64))
+        for i, t in enumerate(texts):
+            for w in bfcl._words(t):
+                out[i, sum(map(ord, w)) % 64] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def fake_decoder(question: str, function: dict) -> dict:
+    nums = [int(n) for n in bfcl._NUM.findall(question)]
+    return dict(zip(function["parameters"]["properties"], nums))
+
+
+def row(rid: str, text: str, funcs: list[dict]) -> dict:
+    return {"id": rid, "question": [[{"role": "user", "content": text}]], "function": funcs}
+
+
+def test_parse_and_coerce_types():
+    assert parse_value("5", {"type": "integer"}) == 5
+    assert parse_value("5.0)", {"type": "integer"}) == 5
+    assert parse_value("2.5", {"type": "integer"}) is None
+    assert type(parse_value("3", {"type": "float"})) is float
+    assert parse_value('"New York"', {"type": "string"}) == "New York"
+    assert parse_value("[1, 2]", {"type": "array", "items": {"type": "float"}}) == [1.0, 2.0]
+    assert parse_value("True", {"type": "boolean"}) is True
+    assert parse_value("oops(", {"type": "integer"}) is None
+    assert coerce("x", {"type": "dict"}) is None
+
+
+def test_grounding_keeps_only_stated_values():
+    q = "Find restaurants in New York, with a rating of 4.5 or more."
+    assert grounded("new york", q) and grounded(4.5, q)
+    assert not grounded("Boston", q) and not grounded(3, q) and not grounded(True, q)
+
+
+def test_enumerations_become_parallel_calls():
+    q = ("Play songs from the artists Taylor Swift and Maroon 5, with a play time of "
+         "20 minutes and 15 minutes respectively, on Spotify.")
+    assert alternatives(q, "Taylor Swift") == ["Taylor Swift", "Maroon 5"]
+    assert alternatives(q, 20) == [20, 15]
+    calls = expand(q, {"artist": "Taylor Swift", "duration": 20})
+    assert calls == [{"artist": "Taylor Swift", "duration": 20},
+                     {"artist": "Maroon 5", "duration": 15}]
+    # Two values of different params are no enumeration: "between 5 and 10" stays one call.
+    assert expand("numbers between 5 and 10", {"lo": 5, "hi": 10}) == [{"lo": 5, "hi": 10}]
+    # Unequal lists multiply.
+    assert len(expand("weather in Paris and Rome in 2019, 2020 and 2021",
+                      {"city": "Paris", "year": 2019})) == 6
+
+
+def test_irrelevant_question_gets_no_call_with_fake_scorer():
+    ans = BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder)
+    train = [row("simple_0", "Calculate the area of a triangle with base 10 and height 5.", [AREA]),
+             row("simple_1", "What is the body mass index for weight 70 kg?", [BMI]),
+             row("simple_2", "Area of a triangle with base 4 and height 9.", [AREA, BMI]),
+             row("irrelevance_0", "Who won the football world cup in 2010?", [AREA]),
+             row("irrelevance_1", "Tell me a joke about cats.", [BMI])]
+    answers = {"simple_0": {"ground_truth": [{"triangle_area": {"base": [10], "height": [5]}}]},
+               "simple_1": {"ground_truth": [{"bmi": {"weight": [70.0]}}]},
+               "simple_2": {"ground_truth": [{"triangle_area": {"base": [4], "height": [9]}}]}}
+    ans.fit(train * 5, answers)
+    assert ans.answer(row("x", "Tell me a joke about dogs.", [AREA])) == []
+    calls = ans.answer(row("y", "Calculate the area of a triangle with base 8 and height 3.",
+                           [AREA, BMI]))
+    assert calls == [{"name": "triangle_area", "arguments": {"base": 8, "height": 3}}]
+
+
+def test_save_load_roundtrip(tmp_path):
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder)
+    a.coef[:] = np.arange(len(bfcl.FEATURES)) / 10
+    a.save(tmp_path)
+    b = BfclAnswerer.load(tmp_path, encoder=FakeEncoder(), decoder=fake_decoder)
+    assert np.allclose(a.coef, b.coef) and b.threshold == a.threshold
+    (tmp_path / "selector.json").write_text("{}")
+    with pytest.raises(InputError):
+        BfclAnswerer.load(tmp_path)
+
+
+def test_answer_file_writes_valid_deterministic_jsonl(tmp_path):
+    qs = tmp_path / "q.json"
+    qs.write_text("\n".join(json.dumps(row(f"simple_{i}", f"Area of a triangle with base {i} "
+                                             f"and height {i + 1}.", [AREA])) for i in range(3)))
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder, threshold=0.0)
+    out1, out2 = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    info = answer_file(qs, out1, a, progress=False)
+    answer_file(qs, out2, a, progress=False)
+    assert info["questions"] == 3
+    rows = [json.loads(x) for x in out1.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["simple_0", "simple_1", "simple_2"]
+    assert rows[1]["calls"] == [{"name": "triangle_area", "arguments": {"base": 1, "height": 2}}]
+    strip = [{k: v for k, v in json.loads(x).items() if k != "latency_ms"}
+             for x in out2.read_text().splitlines()]
+    assert strip == [{k: v for k, v in r.items() if k != "latency_ms"} for r in rows]
+
+
+def test_load_questions_names_the_bad_line(tmp_path):
+    p = tmp_path / "q.json"
+    p.write_text(json.dumps(row("a", "hi", [AREA])) + "\n{not json\n")
+    with pytest.raises(InputError, match="line 2"):
+        load_questions(p)
+    p.write_text(json.dumps({"id": "a", "question": [], "function": []}) + "\n")
+    with pytest.raises(InputError, match="line 1"):
+        load_questions(p)
