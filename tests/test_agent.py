@@ -315,6 +315,9 @@ def test_eval_metrics_by_hand(tmp_path):
     assert agg["completion"] == 0.5 and agg["recovery_rate"] == 1.0
     assert loracle_main(["agent", "eval", "--results", str(tmp_path / "r.json"),
                          "--expected", str(tmp_path / "e.json")]) == 0
+    (tmp_path / "empty.json").write_text("[]")
+    with pytest.raises(InputError, match="empty.json: expected a non-empty JSON array"):
+        evaluate(tmp_path / "r.json", tmp_path / "empty.json")
 
 
 def test_copy_request_uses_the_endpoint_when_set_and_a_grounded_template_otherwise(

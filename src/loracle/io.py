@@ -35,6 +35,27 @@ def json_object_in(text: str | None) -> dict | None:
     return obj if isinstance(obj, dict) else None
 
 
+def read_json_array(path: str | os.PathLike, what: str) -> list:
+    """A JSON file holding a non-empty array (tasks, tools, samples, results).
+
+    Raises InputError naming the file (and the line of a syntax error) for a missing file,
+    non-UTF-8 bytes, malformed JSON, or anything but a non-empty array."""
+    from .errors import InputError
+
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", path=str(p)) from None
+    except UnicodeDecodeError:
+        raise InputError("not valid UTF-8", path=str(p)) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"malformed JSON: {e.msg}", path=str(p), line=e.lineno) from None
+    if not isinstance(data, list) or not data:
+        raise InputError(f"expected a non-empty JSON array of {what}", path=str(p))
+    return data
+
+
 def read_jsonl(path: str | os.PathLike) -> list[tuple[int, dict]]:
     """Return ``[(line_number, object), ...]``; blank lines are skipped.
 

@@ -35,12 +35,14 @@ def load_questions(path: str | os.PathLike) -> list[dict]:
     InputError naming the line, since a silently skipped row would shift the accuracy."""
     rows = []
     for lineno, row in read_jsonl(path):
-        try:
-            assert isinstance(row["id"], str) and question_text(row)
-            assert all(isinstance(f["name"], str) for f in row["function"])
-        except (KeyError, IndexError, TypeError, AssertionError):
+        try:  # explicit checks, not asserts: `python -O` must not skip validation
+            ok = isinstance(row["id"], str) and bool(question_text(row)) \
+                and all(isinstance(f["name"], str) for f in row["function"])
+        except (KeyError, IndexError, TypeError):
+            ok = False
+        if not ok:
             raise InputError("not a BFCL question row (needs id, question, function)",
-                             path=str(path), line=lineno) from None
+                             path=str(path), line=lineno)
         rows.append(row)
     return rows
 

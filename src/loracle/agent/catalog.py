@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import InputError
+from ..io import read_json_array
 from .schema import Schema, SchemaError, parse_schema
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
@@ -105,16 +106,7 @@ def load_catalog(path: str | Path, *, http_timeout_s: float = 10.0,
 
     builtins = builtin_tools.BUILTIN_TOOLS if builtins is None else builtins
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path=str(p)) from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"invalid JSON: {e.msg}", path=str(p), line=e.lineno) from None
-    if not isinstance(raw, list) or not raw:
-        raise InputError("must be a non-empty JSON array of tools", path=str(p))
+    raw = read_json_array(p, "tools")
     tools: dict[str, Tool] = {}
     for i, entry in enumerate(raw):
         where = f"{p} entry {i}"

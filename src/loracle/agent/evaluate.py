@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
+from ..io import read_json_array
 
 
 def edit_distance(a: list[str], b: list[str]) -> int:
@@ -64,15 +65,9 @@ def score_task(result: dict, expected: dict) -> dict:
 
 
 def _load_array(path: str | Path, what: str) -> list[dict]:
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", path=str(p)) from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"invalid JSON: {e.msg}", path=str(p), line=e.lineno) from None
-    if not isinstance(data, list) or not all(isinstance(r, dict) and "id" in r for r in data):
-        raise InputError(f"must be a JSON array of {what} objects with an 'id'", path=str(p))
+    data = read_json_array(path, f"{what} objects")
+    if not all(isinstance(r, dict) and "id" in r for r in data):
+        raise InputError(f"every {what} must be an object with an 'id'", path=str(path))
     return data
 
 

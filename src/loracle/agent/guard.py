@@ -54,15 +54,13 @@ def apply(steps: list[str], prompt: str, tools: dict[str, Tool],
     blocked = [s for s in steps if tools[s].destructive]
     if not blocked and not is_deletion_request(prompt):
         return steps, None
-    safe = [s for s in steps if not tools[s].destructive]
-    if is_deletion_request(prompt) or blocked:
-        ident, esc = identity_tool(tools, prompt), escalation_tool(tools)
-        safe = [s for s in (ident, esc) if s] or safe
-        note = ("Not deleted: a deletion request must be verified before anything is erased, "
-                "and irreversible actions are not run on a request alone.")
-        if esc:
-            note += f" Escalated with {esc} for identity verification and processing."
-        else:
-            note += " No escalation tool is in the catalog: route this to your privacy team."
-        return safe, note
-    return safe, None
+    # A destructive step or a deletion request: verify identity and escalate instead.
+    ident, esc = identity_tool(tools, prompt), escalation_tool(tools)
+    safe = [s for s in (ident, esc) if s] or [s for s in steps if not tools[s].destructive]
+    note = ("Not deleted: a deletion request must be verified before anything is erased, "
+            "and irreversible actions are not run on a request alone.")
+    if esc:
+        note += f" Escalated with {esc} for identity verification and processing."
+    else:
+        note += " No escalation tool is in the catalog: route this to your privacy team."
+    return safe, note

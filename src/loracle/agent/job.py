@@ -6,12 +6,11 @@ results atomically, and record the run and each task in the store.
 """
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 from ..errors import InputError
-from ..io import atomic_write_json, read_jsonl, repo_path, sha256_file
+from ..io import atomic_write_json, read_json_array, read_jsonl, repo_path, sha256_file
 
 log = logging.getLogger("loracle")
 MAX_PROMPT_CHARS = 4000
@@ -19,16 +18,7 @@ MAX_PROMPT_CHARS = 4000
 
 def load_tasks(path: str | Path) -> list[dict]:
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", path=str(p)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", path=str(p)) from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"invalid JSON: {e.msg}", path=str(p), line=e.lineno) from None
-    if not isinstance(raw, list) or not raw:
-        raise InputError("must be a non-empty JSON array of tasks", path=str(p))
+    raw = read_json_array(p, "tasks")
     seen: set[str] = set()
     for i, t in enumerate(raw):
         where = f"{p} task {i}"

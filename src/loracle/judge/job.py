@@ -1,7 +1,6 @@
 """`run.py --samples S --rubric R --output O [--judge DIR]` and `loracle judge fit`."""
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
@@ -9,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..io import atomic_write_json, read_jsonl
+from ..io import atomic_write_json, read_json_array, read_jsonl
 from .checks import rationale
 from .model import DEFAULT_FAMILIES, Featurizer, Judge, fit
 from .rubric import load_rubric, overall
@@ -20,17 +19,7 @@ SHIPPED_JUDGE = ROOT / "judges" / "release_notes"
 
 
 def load_samples(path: str) -> list[dict]:
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", path=path) from None
-    except UnicodeDecodeError:
-        raise InputError("not valid UTF-8", path=path) from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"malformed JSON: {e.msg}", path=path, line=e.lineno) from None
-    if not isinstance(data, list) or not data:
-        raise InputError("expected a non-empty JSON array of samples", path=path)
+    data = read_json_array(path, "samples")
     seen = set()
     for i, s in enumerate(data):
         for f in ("id", "input_ticket", "model_output"):
