@@ -35,6 +35,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-lm", action="store_true", help="selection only (args left empty)")
     ap.add_argument("--out", default="", help="also write per-question results (JSONL)")
+    ap.add_argument("--cats", default=",".join(CATS), help="comma-separated categories to score")
+    ap.add_argument("--dev", type=int, default=60,
+                    help="the first N questions per category (seed-0 order) were read while "
+                         "writing the value rules; they are reported apart from the rest")
     args = ap.parse_args()
     from tqdm import tqdm
 
@@ -52,14 +56,18 @@ def main() -> None:
     order = rng.permutation(len(rows))
     fold = {rows[i][1]["id"]: k % args.folds for k, i in enumerate(order)}
     scored: set[str] = set()
-    for cat in CATS:  # --limit: the first N of each category in the seeded order
+    # The dev slice is fixed by seed 0, whatever --seed the folds use.
+    order0 = np.random.default_rng(0).permutation(len(rows))
+    dev = {rows[i][1]["id"] for c in CATS
+           for i in [j for j in order0 if rows[j][0] == c][:args.dev]}
+    for cat in args.cats.split(","):  # --limit: the first N of each category, seeded order
         ids = [rows[i][1]["id"] for i in order if rows[i][0] == cat]
         scored.update(ids[:args.limit] if args.limit else ids)
 
     enc = CachedEncoder(PromptEncoder("embedded:all-minilm-l6-v2", max_len=128))
     decoder = (lambda q, f: {}) if args.no_lm else None
     shared_dec = None
-    results = []
+    results: list[dict] = []
     for k in range(args.folds):
         train = [r for _, r in rows if fold[r["id"]] != k]
         test = [(c, r) for c, r in rows if fold[r["id"]] == k and r["id"] in scored]
@@ -76,17 +84,23 @@ def main() -> None:
     if args.out:
         Path(args.out).write_text("".join(json.dumps(x) + "\n" for x in results))
 
-    acc = {c: 100 * np.mean([x["ok"] for x in results if x["category"] == c]) for c in CATS}
-    n = {c: sum(x["category"] == c for x in results) for c in CATS}
-    ast_mean = float(np.mean([acc[c] for c in AST]))
+    cats = [c for c in CATS if c in args.cats.split(",")]
+    acc = {c: 100 * np.mean([x["ok"] for x in results if x["category"] == c]) for c in cats}
+    n = {c: sum(x["category"] == c for x in results) for c in cats}
+    part = {c: [100 * np.mean(v) if (v := [x["ok"] for x in results if x["category"] == c
+                                             and (x["id"] in dev) == d]) else float("nan")
+                for d in (True, False)] for c in cats}
+    ast_mean = float(np.mean([acc[c] for c in AST if c in cats]))
     secs = float(np.mean([x["seconds"] for x in results]))
     lim = f"--limit {args.limit}" if args.limit else "all rows"
     print(f"\nBFCL v4 held-out accuracy ({args.folds}-fold, seed {args.seed}, {lim}"
           f"{', no LM' if args.no_lm else ''})")
-    print(f"{'category':<20}{'n':>6}{'acc %':>9}")
-    for c in CATS:
-        print(f"{c:<20}{n[c]:>6}{acc[c]:>9.2f}")
-    print(f"{'non-live AST (mean)':<20}{'':>6}{ast_mean:>9.2f}")
+    print(f"{'category':<20}{'n':>6}{'acc %':>9}{'dev slice':>11}{'unseen':>9}")
+    for c in cats:
+        print(f"{c:<20}{n[c]:>6}{acc[c]:>9.2f}{part[c][0]:>11.2f}{part[c][1]:>9.2f}")
+    print(f"{'non-live AST (mean)':<20}{'':>6}{ast_mean:>9.2f}"
+          f"{np.mean([part[c][0] for c in AST if c in cats]):>11.2f}"
+          f"{np.mean([part[c][1] for c in AST if c in cats]):>9.2f}")
     print(f"{'seconds/question':<20}{'':>6}{secs:>9.2f}")
     print("published non-live AST: " + ", ".join(f"{m} {v:.2f}" for m, v in PUBLISHED.items()))
 

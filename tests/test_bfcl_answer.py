@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from loracle.agent import bfcl
-from loracle.agent.bfcl import (BfclAnswerer, alternatives, answer_file, coerce, expand,
-                                grounded, load_questions, parse_value)
+from loracle.agent.bfcl import BfclAnswerer, alternatives, answer_file, expand, load_questions
+from loracle.agent.bfcl_values import coerce, grounded, parse_value
 from loracle.errors import InputError
 
 AREA = {"name": "triangle_area", "description": "Calculate the area of a triangle.",

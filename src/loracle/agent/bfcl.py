@@ -6,7 +6,6 @@ as in the real benchmark. Held-out numbers come from benchmarks/bench_bfcl.py, n
 shipped model in bfcl_model/ (which is fit on every dev row)."""
 from __future__ import annotations
 
-import ast
 import itertools
 import json
 import os
@@ -17,14 +16,11 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
+from loracle.agent.bfcl_values import _NUM, _STOP, _params, _words, coerce
 from loracle.errors import InputError
 from loracle.io import atomic_write_json, atomic_write_text, read_jsonl
 
 MODEL_DIR = Path(__file__).with_name("bfcl_model")
-_STOP = set("a an the of for to in on at by with and or is are be what how me my i you "
-            "your it its this that from as find get calculate compute give tell please "
-            "given using use can could would will do does which".split())
-_NUM = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\d])")
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 FEATURES = ["cos", "clause_cos", "cos_gap", "is_top", "clause_top", "name_hit", "desc_hit",
             "param_hit", "nums_ok", "inv_nfuncs"]
@@ -53,12 +49,6 @@ def question_text(row: dict) -> str:
     return " ".join(m["content"] for m in turns if m.get("role") == "user")
 
 
-def _words(text: str) -> set[str]:
-    # 5-letter prefixes: a crude stem so "calculating"/"calculate", "areas"/"area" meet.
-    return {w[:5] for w in re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
-                                      .replace("_", " ").lower()) if w not in _STOP}
-
-
 def _clauses(text: str) -> list[str]:
     parts = re.split(r"[.;?!]\s+|,?\s+(?:and then|then|also|and)\s+(?=[a-z]+\b)", text)
     return [p for p in parts if len(p.split()) >= 3] or [text]
@@ -66,11 +56,6 @@ def _clauses(text: str) -> list[str]:
 
 def _func_text(f: dict) -> str:
     return f"{f['name'].replace('_', ' ').replace('.', ' ')}: {f.get('description', '')}"
-
-
-def _params(f: dict) -> tuple[dict, list[str]]:
-    p = f.get("parameters") or {}
-    return p.get("properties") or {}, list(p.get("required") or [])
 
 
 class Encoder(Protocol):
@@ -113,59 +98,7 @@ def features(question: str, functions: list[dict], enc: Encoder) -> np.ndarray:
     return np.asarray(rows, dtype=np.float64)
 
 
-# ---------- argument values: parsing, coercion, grounding, enumeration ----------
-
-def coerce(value: Any, spec: dict) -> Any:
-    """A decoded value in the schema's Python type, or None when it cannot be: the checker
-    wants exact types (1 is no float inside a list, "5" is no int)."""
-    t = spec.get("type")
-    try:
-        if t == "integer":
-            return int(value) if float(value) == int(float(value)) else None
-        if t == "float":
-            return float(value)
-        if t == "boolean":
-            return value if isinstance(value, bool) else str(value).lower() == "true"
-        if t in ("string", "any"):
-            return value if isinstance(value, str) else str(value)
-        if t in ("array", "tuple"):
-            items = list(value) if isinstance(value, (list, tuple)) else [value]
-            sub = spec.get("items") or {}
-            return [coerce(v, sub) if sub.get("type") else v for v in items]
-        if t == "dict":
-            return value if isinstance(value, dict) else None
-    except (TypeError, ValueError):
-        return None
-    return value
-
-
-def parse_value(text: str, spec: dict) -> Any:
-    """Python literal text (as decoded after `name=`) -> coerced value, None if unparsable."""
-    text = text.strip().rstrip(",)").strip()
-    try:
-        v = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        v = text.strip("\"'") if spec.get("type") in ("string", "any") else None
-    return None if v is None else coerce(v, spec)
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"[\s,./\-_*^'\"]", "", s).lower()
-
-
-def grounded(value: Any, question: str) -> bool:
-    """Whether an optional value is stated in the question; a wrong optional value fails the
-    checker while an absent one usually passes, so only stated values are kept."""
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, list):
-        return bool(value) and all(grounded(v, question) for v in value)
-    if isinstance(value, (int, float)):
-        return any(float(n.replace(",", "")) == value for n in _NUM.findall(question))
-    # Whole words: a decoded "m" or "K" is inside every question but stated in none.
-    return len(value) > 1 and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", question,
-                                        re.I) is not None
-
+# ---------- parallel calls: enumerations in the question ----------
 
 def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> list:
     """The enumeration the value opens in the question ("Taylor Swift and Maroon 5" ->
@@ -233,6 +166,18 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset()) -> list[di
     return [{**args, **dict(zip(keys, c))} for c in combos]
 
 
+def multi_features(question: str, function: dict, enc: Encoder) -> np.ndarray:
+    """Whether the question asks for this function more than once: its sentence embedding
+    (enumerating questions read alike) and counts of enumeration cues."""
+    props, req = _params(function)
+    numeric = sum(props.get(p, {}).get("type") in ("integer", "float") for p in req)
+    q = question.lower()
+    cues = [len(re.findall(r"\band\b", q)), q.count(","), float("respectively" in q),
+            float(bool(re.search(r"\b(each|both|all|multiple|several|two|three)\b", q))),
+            len(_NUM.findall(question)) / max(numeric, 1), len(q.split()) / 50]
+    return np.concatenate([enc([question])[0], np.asarray(cues, dtype=np.float64)])
+
+
 # ---------- the answerer ----------
 
 class ArgDecoder(Protocol):
@@ -240,13 +185,17 @@ class ArgDecoder(Protocol):
 
 
 class BfclAnswerer:
-    """fit() learns only the function selector (10 weights + bias); the LM is used zero-shot."""
+    """fit() learns the function selector (10 weights + bias) and the multi-call gate (a
+    logistic regression over the question embedding and enumeration cues); the LM is used
+    zero-shot."""
 
     def __init__(self, encoder: Encoder | None = None, decoder: ArgDecoder | None = None,
                  threshold: float = 0.5):
         self._enc, self._dec = encoder, decoder
         self.coef = np.zeros(len(FEATURES))
         self.bias, self.threshold = 0.0, threshold
+        self.multi_coef: np.ndarray | None = None  # None: always expand enumerations
+        self.multi_bias = 0.0
 
     @property
     def enc(self) -> Encoder:
@@ -258,6 +207,7 @@ class BfclAnswerer:
     @property
     def dec(self) -> ArgDecoder:
         if self._dec is None:
+            from loracle.agent.bfcl_decode import LMArgDecoder
             self._dec = LMArgDecoder()
         return self._dec
 
@@ -280,6 +230,19 @@ class BfclAnswerer:
         def exact(t: float) -> int:
             return sum(bool(((P[a:b] >= t) == Y[a:b]).all()) for a, b in zip(bounds, bounds[1:]))
         self.threshold = max(np.round(np.arange(0.2, 0.81, 0.05), 2), key=exact).item()
+        # The multi-call gate: for each function a question calls, was it called again?
+        M, m = [], []
+        for row in questions:
+            gt = answers.get(row["id"], {}).get("ground_truth", [])
+            counts = {n: sum(n in call for call in gt) for call in gt for n in call}
+            for f in row["function"]:
+                if counts.get(f["name"]):
+                    M.append(multi_features(question_text(row), f, self.enc))
+                    m.append(float(counts[f["name"]] > 1))
+        if len(set(m)) == 2:
+            g = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(M), np.asarray(m))
+            self.multi_coef, self.multi_bias = g.coef_[0].astype(np.float64), \
+                float(g.intercept_[0])
         return self
 
     def select(self, question: str, functions: list[dict]) -> list[dict]:
@@ -293,13 +256,22 @@ class BfclAnswerer:
         for f in self.select(q, row["function"]):
             args = self.dec(q, f)
             avoid = frozenset().union(*[_words(p) for p in _params(f)[0]])
-            calls += [{"name": f["name"], "arguments": a} for a in expand(q, args, avoid)]
+            many = expand(q, args, avoid) if self.is_multi(q, f) else [args]
+            calls += [{"name": f["name"], "arguments": a} for a in many]
         return calls
+
+    def is_multi(self, question: str, function: dict) -> bool:
+        if self.multi_coef is None:
+            return True
+        z = multi_features(question, function, self.enc) @ self.multi_coef + self.multi_bias
+        return bool(z >= 0.0)
 
     def save(self, out_dir: str | os.PathLike) -> None:
         atomic_write_json(Path(out_dir) / "selector.json", {
             "features": FEATURES, "coef": [round(float(c), 6) for c in self.coef],
-            "bias": round(self.bias, 6), "threshold": self.threshold})
+            "bias": round(self.bias, 6), "threshold": self.threshold,
+            "multi_coef": None if self.multi_coef is None else
+            [round(float(c), 6) for c in self.multi_coef], "multi_bias": round(self.multi_bias, 6)})
 
     @classmethod
     def load(cls, model_dir: str | os.PathLike = MODEL_DIR, **kw: Any) -> "BfclAnswerer":
@@ -311,6 +283,9 @@ class BfclAnswerer:
             raise InputError(f"not a BFCL selector ({e})", path=str(path)) from None
         a = cls(threshold=d["threshold"], **kw)
         a.coef, a.bias = np.asarray(d["coef"], dtype=np.float64), float(d["bias"])
+        if d.get("multi_coef") is not None:
+            a.multi_coef = np.asarray(d["multi_coef"], dtype=np.float64)
+            a.multi_bias = float(d.get("multi_bias", 0.0))
         return a
 
 
@@ -329,128 +304,3 @@ def answer_file(questions_path: str | os.PathLike, output_path: str | os.PathLik
     atomic_write_text(output_path, "\n".join(lines) + "\n")
     return {"questions": len(rows), "output": str(output_path),
             "mean_latency_ms": round(total / max(len(rows), 1), 1)}
-
-
-# ---------- SmolLM2 argument decoder ----------
-
-_PY = {"string": "str", "integer": "int", "float": "float", "boolean": "bool", "array": "list",
-       "tuple": "tuple", "dict": "dict", "any": "Any"}
-_SYSTEM = ("You are an expert in composing Python function calls. Fill the call with values "
-           "taken from the user's question.")
-
-
-def signature(f: dict) -> str:
-    """A compact Python-style docstring signature: the 135M model knows Python far better
-    than JSON schema, and every prompt token costs ~2.5 ms on this CPU."""
-    props, req = _params(f)
-    sig = ", ".join(f"{p}: {_PY.get(s.get('type'), 'Any')}" + ("" if p in req else " = None")
-                    for p, s in props.items())
-    doc = "\n".join(f"    {p}: {str(s.get('description', ''))[:120]}" for p, s in props.items())
-    return f'def {f["name"]}({sig}):\n    """{f.get("description", "")[:300]}\n{doc}"""'
-
-
-class LMArgDecoder:
-    """Greedy SmolLM2 decoding of one value per parameter after a forced `func(p=`, with the
-    token set restricted by the type (digits for numbers, True/False for booleans, a quoted
-    string, a bracketed list). The prompt's KV cache is kept and cropped, so each value costs
-    only its own few tokens."""
-
-    def __init__(self, model: str = "embedded:smollm2-135m-instruct", dtype: str = "bfloat16"):
-        import torch
-        from loracle import models
-        path = models.resolve_lm(model)
-        self.torch, self.tok = torch, models.load_tokenizer(path)
-        self.lm = models.load_causal_lm(path, dtype=dtype).eval()
-        strs = [self.tok.decode([i]) for i in range(len(self.tok))]
-        self.strs = strs
-        self.digits = [i for i, s in enumerate(strs) if re.fullmatch(r"\d+", s)]
-        self.minus = [i for i, s in enumerate(strs) if s == "-"]
-        self.dot = [i for i, s in enumerate(strs) if s == "."]
-        self.term = [i for i, s in enumerate(strs) if s[:1] in (",", ")")]
-        self.true_id, self.false_id = (self._ids(w)[0] for w in ("True", "False"))
-
-    def _ids(self, text: str) -> list[int]:
-        return self.tok(text, add_special_tokens=False).input_ids
-
-    def _step(self, ids: list[int]):
-        with self.torch.no_grad():
-            out = self.lm(input_ids=self.torch.tensor([ids]), past_key_values=self.cache,
-                          use_cache=True)
-        self.cache = out.past_key_values
-        return out.logits[0, -1].float()
-
-    def _pick(self, logits, allowed: list[int]) -> int:
-        return allowed[int(logits[allowed].argmax())]
-
-    def _number(self, logits, is_float: bool) -> str:
-        text = ""
-        for _ in range(12):
-            allowed = self.digits + (self.term if text[-1:].isdigit() else []) + \
-                (self.minus if not text else []) + \
-                (self.dot if is_float and text[-1:].isdigit() and "." not in text else [])
-            tid = self._pick(logits, allowed)
-            if tid in self.term:
-                break
-            text += self.strs[tid]
-            logits = self._step([tid])
-        return text
-
-    def _free(self, logits, opener: str, limit: int, question: str) -> str:
-        """Greedy until the value closes: a quote for strings, top-level , or ) otherwise."""
-        text, depth = opener, 0 if opener != "[" else 1
-        for _ in range(limit):
-            tid = int(logits.argmax())
-            s = self.strs[tid]
-            if opener == '"':
-                if '"' in s or "\n" in s:
-                    return text + s.split('"')[0].split("\n")[0] + '"'
-            else:
-                for j, ch in enumerate(s):
-                    depth += ch in "[({"
-                    depth -= ch in "])}"
-                    if depth < 0 or (depth == 0 and ch == ","):
-                        return text + s[:j]
-                    if depth == 0 and opener == "[":
-                        return text + s[:j + 1]
-                if "\n" in s:
-                    break
-            text += s
-            logits = self._step([tid])
-        return text + ('"' if opener == '"' else "]" * depth)
-
-    def __call__(self, question: str, function: dict) -> dict:
-        from transformers import DynamicCache
-        props, req = _params(function)
-        msgs = [{"role": "system", "content": _SYSTEM},
-                {"role": "user", "content": f"{signature(function)}\n\nQuestion: {question}"}]
-        prompt = self.tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
-        self.cache = DynamicCache()
-        self._step(self._ids(prompt + function["name"] + "("))
-        args: dict = {}
-        pending = ""  # committed text not yet in the cache (fed with the next param's lead)
-        for p, spec in props.items():
-            t = spec.get("type")
-            if p not in req and t == "boolean":
-                continue  # never stated as a literal in the question, so never grounded
-            opener = '"' if t in ("string", "any") else "[" if t in ("array", "tuple") else ""
-            lead = (", " if args else "") + f"{p}="
-            start = self.cache.get_seq_length()
-            logits = self._step(self._ids(pending + lead + opener))
-            if t == "boolean":
-                text = "True" if logits[self.true_id] >= logits[self.false_id] else "False"
-            elif t in ("integer", "float"):
-                text = self._number(logits, t == "float")
-            else:
-                text = self._free(logits, opener, 40 if opener == "[" else 24, question)
-            value = parse_value(text, spec)
-            if t in ("integer", "float") and value is not None and value > 0 and \
-                    not grounded(value, question) and grounded(-value, question):
-                value = -value  # "b=-3" decoded as 3: the sign token is often skipped
-            if value is not None and spec.get("enum") and value not in spec["enum"]:
-                import difflib
-                value = (difflib.get_close_matches(str(value), spec["enum"], 1, 0.0) or [None])[0]
-            self.cache.crop(start - self.cache.get_seq_length())  # negative: drop the tail
-            if value is not None and value != "" and (p in req or grounded(value, question)):
-                args[p] = value
-                pending += lead + (json.dumps(value) if isinstance(value, str) else repr(value))
-        return args

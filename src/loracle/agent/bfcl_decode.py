@@ -1,0 +1,267 @@
+"""SmolLM2 argument decoding for BFCL questions, constrained to what the question states.
+
+The 135M model reads a question well enough to *point* at the right span ("Tokyo", "5000")
+but, left free, it drifts to a nearby word it likes better ("Togo", "Bronx"). So a required
+value is decoded as a copy: every token must extend a span of the question (or of a few
+rewritten forms of it: dates in the format the parameter asks for, "^" as "**", percentages
+as fractions), and the value may end only at a word boundary. Enums are decoded over their
+own values. Optional values are decoded freely and kept only when stated in the question,
+since a wrong optional value fails the checker while an absent one usually passes.
+See docs/agent.md ("BFCL answerer") for the measured effect of each rule.
+"""
+from __future__ import annotations
+
+import json
+import re
+from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, grounded,
+                                       number_candidates, parse_value, rewrites, spans)
+
+_PY = {"string": "str", "integer": "int", "float": "float", "boolean": "bool", "array": "list",
+       "tuple": "tuple", "dict": "dict", "any": "Any"}
+_SYSTEM = ("You are an expert in composing Python function calls. Fill the call with values "
+           "taken from the user's question.")
+# Name words that say nothing about whether a flag is asked for ("include_x", "show_x").
+_FLAG_FILLER = set("inclu is use get with show detai retur flag enabl shoul want need".split())
+
+
+def signature(f: dict) -> str:
+    """A compact Python-style docstring signature: the 135M model knows Python far better
+    than JSON schema, and every prompt token costs ~2.5 ms on this CPU."""
+    props, req = _params(f)
+    sig = ", ".join(f"{p}: {_PY.get(s.get('type'), 'Any')}" + ("" if p in req else " = None")
+                    for p, s in props.items())
+    doc = "\n".join(f"    {p}: {str(s.get('description', ''))[:120]}" for p, s in props.items())
+    return f'def {f["name"]}({sig}):\n    """{f.get("description", "")[:300]}\n{doc}"""'
+
+
+def flag_asked(param: str, question: str) -> bool:
+    """An optional boolean is set only when the question names it ("including human impact"
+    for include_human_impact): half of the name's content words must appear."""
+    w = _words(param) - _FLAG_FILLER
+    return bool(w) and len(w & _words(question)) / len(w) >= 0.5
+
+
+class LMArgDecoder:
+    """Greedy SmolLM2 decoding of one value per parameter after a forced `func(p=`. The
+    prompt's KV cache is kept and cropped, so each value costs only its own few tokens."""
+
+    def __init__(self, model: str = "embedded:smollm2-135m-instruct", dtype: str = "bfloat16"):
+        import torch
+        from loracle import models
+        path = models.resolve_lm(model)
+        self.torch, self.tok = torch, models.load_tokenizer(path)
+        self.lm = models.load_causal_lm(path, dtype=dtype).eval()
+        self.strs = [self.tok.decode([i]) for i in range(len(self.tok))]
+        self.vocab: dict[str, int] = {}
+        for i, s in enumerate(self.strs):
+            self.vocab.setdefault(s, i)
+        self.digits = [i for i, s in enumerate(self.strs) if re.fullmatch(r"\d+", s)]
+        self.minus = [i for i, s in enumerate(self.strs) if s == "-"]
+        self.dot = [i for i, s in enumerate(self.strs) if s == "."]
+        self.term = [i for i, s in enumerate(self.strs) if s[:1] in (",", ")")]
+        self.quote = [i for i, s in enumerate(self.strs) if s[:1] == '"']
+        self.comma = [i for i, s in enumerate(self.strs) if s.strip() == ","]
+        self.rbracket = [i for i, s in enumerate(self.strs) if s.strip()[:1] == "]"]
+        self.true_id, self.false_id = (self._ids(w)[0] for w in ("True", "False"))
+
+    def _ids(self, text: str) -> list[int]:
+        return self.tok(text, add_special_tokens=False).input_ids
+
+    def _step(self, ids: list[int]):
+        with self.torch.no_grad():
+            out = self.lm(input_ids=self.torch.tensor([ids]), past_key_values=self.cache,
+                          use_cache=True)
+        self.cache = out.past_key_values
+        return out.logits[0, -1].float()
+
+    def _pick(self, logits, allowed: list[int]) -> int:
+        return allowed[int(logits[allowed].argmax())]
+
+    # ---- constrained value decoders; each feeds its chosen tokens into the cache ----
+
+    def _copy(self, logits, source: str, starts: list[int], ends: set[int],
+              close: list[int], limit: int = 24) -> tuple[str, int | None, object]:
+        """Greedy decoding restricted to spans of `source` beginning at `starts`; the span may
+        close (a token of `close`, chosen but not fed) only at a position in `ends`. Returns
+        the span, the closing token (None if the limit hit first) and the logits after the
+        span."""
+        live, text, closing = list(starts), "", set(close)
+        for _ in range(limit):
+            allowed: dict[int, None] = {}
+            for s in live:
+                rest = source[s + len(text): s + len(text) + 16].split("\n")[0]
+                for k in range(1, len(rest) + 1):
+                    tid = self.vocab.get(rest[:k])
+                    if tid is not None:
+                        allowed[tid] = None
+            cands = list(allowed)
+            if text and any(s + len(text) in ends for s in live):
+                cands += close
+            if not cands:
+                break
+            tid = self._pick(logits, cands)
+            if tid in closing:
+                return text, tid, logits
+            text += self.strs[tid]
+            live = [s for s in live if source.startswith(text, s)]
+            logits = self._step([tid])
+        return text, None, logits
+
+    def _copy_string(self, logits, question: str, spec: dict):
+        fmt = date_format(spec)
+        if fmt and (ds := dates_in(question)):  # a date param: only the asked format
+            return self._copy_choice(logits, [d.strftime(fmt) for d in ds], self.quote)
+        extra = rewrites(question, spec)
+        src = question + "".join("\n" + e for e in extra)
+        starts, ends = spans(question, exclude=self.used)
+        if self.after is not None:  # the next item of a list: within the next few words
+            starts = [i for i in starts if self.after < i < self.after + 60]
+        for m in re.finditer("\n", src):
+            st2, en2 = spans(src[m.end():].split("\n")[0], exclude=set(), proper=False)
+            starts += [m.end() + i for i in st2]
+            ends |= {m.end() + i for i in en2}
+        text, tid, logits = self._copy(logits, src, starts, ends, self.quote)
+        if text and (at := question.find(text, 0 if self.after is None else self.after)) >= 0:
+            self.used.add(at)
+            self.last_end = at + len(text)
+        return text, tid, logits
+
+    def _copy_choice(self, logits, options: list[str], close: list[int]):
+        src = "\n".join(options)
+        starts = [0] + [m.end() for m in re.finditer("\n", src)]
+        ends = {m.start() for m in re.finditer("\n", src)} | {len(src)}
+        return self._copy(logits, src, starts, ends, close)
+
+    def _number(self, logits, is_float: bool) -> str:
+        """Free digits (the question states no usable number)."""
+        text = ""
+        for _ in range(12):
+            allowed = self.digits + (self.term if text[-1:].isdigit() else []) + \
+                (self.minus if not text else []) + \
+                (self.dot if is_float and text[-1:].isdigit() and "." not in text else [])
+            tid = self._pick(logits, allowed)
+            if tid in self.term:
+                break
+            text += self.strs[tid]
+            logits = self._step([tid])
+        return text
+
+    def _free(self, logits, opener: str, limit: int) -> str:
+        """Greedy until the value closes: a quote for strings, top-level , or ) otherwise."""
+        text, depth = opener, 0 if opener != "[" else 1
+        for _ in range(limit):
+            tid = int(logits.argmax())
+            s = self.strs[tid]
+            if opener == '"':
+                if '"' in s or "\n" in s:
+                    return text + s.split('"')[0].split("\n")[0] + '"'
+            else:
+                for j, ch in enumerate(s):
+                    depth += ch in "[({"
+                    depth -= ch in "])}"
+                    if depth < 0 or (depth == 0 and ch == ","):
+                        return text + s[:j]
+                    if depth == 0 and opener == "[":
+                        return text + s[:j + 1]
+                if "\n" in s:
+                    break
+            text += s
+            logits = self._step([tid])
+        return text + ('"' if opener == '"' else "]" * depth)
+
+    def _scalar(self, logits, question: str, spec: dict, close: list[int] | None = None):
+        """One required scalar value, copy-constrained -> (value or None, the closing token
+        the model chose or None, logits). `close` overrides a number's terminators."""
+        t = spec.get("type")
+        if spec.get("enum"):
+            opts = [str(e) for e in spec["enum"]]
+            end = self.quote if t in ("string", None) else (close or self.term)
+            text, tid, logits = self._copy_choice(logits, opts, end)
+            return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
+        if t in ("integer", "float"):
+            opts = number_candidates(question, spec)
+            if not opts:
+                return parse_value(self._number(logits, t == "float"), spec), None, logits
+            text, tid, logits = self._copy_choice(logits, opts, close or self.term)
+            return parse_value(text, spec), tid, logits
+        text, tid, logits = self._copy_string(logits, question, spec)
+        return (parse_value(json.dumps(text), spec) if text.strip() else None), tid, logits
+
+    def _array(self, logits, question: str, spec: dict):
+        """A required list of scalars: items copied one by one; after each the model chooses
+        between another item (`,`) and the end of the list (`]`)."""
+        item = spec.get("items") or {"type": "string"}
+        quoted = item.get("type") in ("string", None)
+        if item.get("type") not in ("string", "integer", "float", None):
+            return parse_value(self._free(logits, "[", 40), spec)
+        out: list = []
+        self.after = None
+        for _ in range(8):
+            if quoted:
+                logits = self._step(self._ids('"' if not out else ', "'))
+            elif out:
+                logits = self._step(self._ids(", "))
+            self.last_end = None
+            v, tid, logits = self._scalar(logits, question, item, self.comma + self.rbracket)
+            if v is None or v in out:
+                break
+            out.append(v)
+            # Another item when the question enumerates on ("open hole, C foot, and ...")
+            # or the model itself writes a comma.
+            listed = self.last_end is not None and re.match(
+                r"\s*(,\s*(and|or)?|and|or|&)\s+", question[self.last_end:]) is not None
+            if quoted:
+                logits = self._step(self._ids('"'))
+                more = logits[self.comma].max() > logits[self.rbracket].max()
+            else:
+                more = tid in self.comma
+            if not (more or listed):
+                break
+            self.after = self.last_end
+        self.after = None
+        return out or None
+
+    def __call__(self, question: str, function: dict) -> dict:
+        from transformers import DynamicCache
+        props, req = _params(function)
+        msgs = [{"role": "system", "content": _SYSTEM},
+                {"role": "user", "content": f"{signature(function)}\n\nQuestion: {question}"}]
+        prompt = self.tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+        self.cache = DynamicCache()
+        self._step(self._ids(prompt + function["name"] + "("))
+        args: dict = {}
+        self.used: set[int] = set()  # where earlier string values start in the question
+        self.after: int | None = None  # a list's next item starts after this position
+        self.last_end: int | None = None
+        pending = ""  # committed text not yet in the cache (fed with the next param's lead)
+        for p, spec in props.items():
+            t, required = spec.get("type"), p in req
+            if t == "boolean" and not required and not flag_asked(p, question):
+                continue
+            is_list = t in ("array", "tuple")
+            opener = '"' if t in ("string", "any") else "[" if is_list else ""
+            lead = (", " if args else "") + f"{p}="
+            start = self.cache.get_seq_length()
+            logits = self._step(self._ids(pending + lead + opener))
+            if t == "boolean":  # optional ones reach here only when the question names them
+                value = bool(logits[self.true_id] >= logits[self.false_id]) or not required
+            elif required and t in ("string", "any", "integer", "float") or \
+                    (required and spec.get("enum")):
+                value = self._scalar(logits, question, spec)[0]
+            elif required and is_list:
+                value = self._array(logits, question, spec)
+            elif t in ("integer", "float"):
+                value = parse_value(self._number(logits, t == "float"), spec)
+            else:
+                value = parse_value(self._free(logits, opener, 40 if is_list else 24), spec)
+                if value is not None and spec.get("enum") and value not in spec["enum"]:
+                    value = None
+            self.cache.crop(start - self.cache.get_seq_length())  # negative: drop the tail
+            if value is None or value == "" or value == []:
+                continue
+            if required or t == "boolean" or grounded(value, question):
+                args[p] = value
+                pending += lead + (json.dumps(value) if isinstance(value, str) else repr(value))
+        return args
+
+

@@ -1,0 +1,175 @@
+"""Argument values for BFCL calls: parsing decoded text into the schema's Python type, whether
+a value is stated in the question, and the forms a value may take beyond the question's own
+words (numbers as written, percentages as fractions, dates in the format a parameter asks
+for, "^" as "**"). Pure functions; the LM decoder (bfcl_decode) and the answerer use them."""
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date
+from typing import Any
+
+_STOP = set("a an the of for to in on at by with and or is are be what how me my i you "
+            "your it its this that from as find get calculate compute give tell please "
+            "given using use can could would will do does which".split())
+_NUM = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\d])")
+_WORD_NUMS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+
+
+def _words(text: str) -> set[str]:
+    # 5-letter prefixes: a crude stem so "calculating"/"calculate", "areas"/"area" meet.
+    return {w[:5] for w in re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+                                      .replace("_", " ").lower()) if w not in _STOP}
+
+
+def _params(f: dict) -> tuple[dict, list[str]]:
+    p = f.get("parameters") or {}
+    return p.get("properties") or {}, list(p.get("required") or [])
+
+
+def coerce(value: Any, spec: dict) -> Any:
+    """A decoded value in the schema's Python type, or None when it cannot be: the checker
+    wants exact types (1 is no float inside a list, "5" is no int)."""
+    t = spec.get("type")
+    try:
+        if t == "integer":
+            return int(value) if float(value) == int(float(value)) else None
+        if t == "float":
+            return float(value)
+        if t == "boolean":
+            return value if isinstance(value, bool) else str(value).lower() == "true"
+        if t in ("string", "any"):
+            return value if isinstance(value, str) else str(value)
+        if t in ("array", "tuple"):
+            items = list(value) if isinstance(value, (list, tuple)) else [value]
+            sub = spec.get("items") or {}
+            return [coerce(v, sub) if sub.get("type") else v for v in items]
+        if t == "dict":
+            return value if isinstance(value, dict) else None
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def parse_value(text: str, spec: dict) -> Any:
+    """Python literal text (as decoded after `name=`) -> coerced value, None if unparsable."""
+    text = text.strip().rstrip(",)").strip()
+    try:
+        v = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        v = text.strip("\"'") if spec.get("type") in ("string", "any") else None
+    return None if v is None else coerce(v, spec)
+
+
+def grounded(value: Any, question: str) -> bool:
+    """Whether an optional value is stated in the question; a wrong optional value fails the
+    checker while an absent one usually passes, so only stated values are kept."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, list):
+        return bool(value) and all(grounded(v, question) for v in value)
+    if isinstance(value, (int, float)):
+        return any(float(n.replace(",", "")) == value for n in _NUM.findall(question))
+    # Whole words: a decoded "m" or "K" is inside every question but stated in none.
+    return len(value) > 1 and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", question,
+                                        re.I) is not None
+
+
+def _as_fraction(spec: dict) -> bool:
+    """Whether a float parameter wants "5%" as 0.05. On the dev questions a float stated as a
+    percentage was wanted as a fraction 66 times out of 77; the exceptions say "percent(age)"
+    in the description without a decimal example."""
+    d = str(spec.get("description", "")).lower()
+    return "percent" not in d or "decimal" in d or re.search(r"0\.\d", d) is not None
+
+
+def number_candidates(question: str, spec: dict) -> list[str]:
+    """The literals a required number may take: the question's numbers as written (without
+    thousands separators), number words ("two dice"), and for floats a percentage as the
+    fraction it means. Integers keep only whole numbers."""
+    out: list[str] = []
+    frac = spec.get("type") == "float" and _as_fraction(spec)
+    for m in _NUM.finditer(question):
+        s = m.group().replace(",", "")
+        if frac and re.match(r"\s*(%|percent)", question[m.end():]):
+            s = repr(float(s) / 100)
+        out.append(s)
+    out += [str(_WORD_NUMS[w]) for w in re.findall(r"[a-z]+", question.lower())
+            if w in _WORD_NUMS]
+    if spec.get("type") == "integer":
+        out = [s for s in out if re.fullmatch(r"-?\d+(\.0+)?", s)]
+        out = [s.split(".")[0] for s in out]
+    return list(dict.fromkeys(out))
+
+
+def dates_in(question: str) -> list[date]:
+    """Calendar dates written with a year: "Jan 28, 2021", "1st June 2022", "Jun.20,2022",
+    "June01 2023", "2022-06-01", "06/01/2022" (month first, as in US text)."""
+    out = []
+    q = question.lower()
+    for m in re.finditer(_MONTH_RE + r"\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})", q):
+        out.append((int(m.group(3)), _MONTHS.index(m.group(1)) + 1, int(m.group(2))))
+    for m in re.finditer(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s*(\d{4})", q):
+        out.append((int(m.group(3)), _MONTHS.index(m.group(2)) + 1, int(m.group(1))))
+    for m in re.finditer(r"(\d{4})-(\d{1,2})-(\d{1,2})", q):
+        out.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in re.finditer(r"(\d{1,2})/(\d{1,2})/(\d{4})", q):
+        out.append((int(m.group(3)), int(m.group(1)), int(m.group(2))))
+    valid = []
+    for y, mo, d in out:
+        try:
+            valid.append(date(y, mo, d))
+        except ValueError:
+            pass
+    return list(dict.fromkeys(valid))
+
+
+def date_format(spec: dict) -> str | None:
+    """The strftime format a string parameter asks for, or None if it is no date."""
+    d = str(spec.get("description", ""))
+    for pat, fmt in (("YYYY-MM-DD", "%Y-%m-%d"), ("MM-DD-YYYY", "%m-%d-%Y"),
+                     ("DD-MM-YYYY", "%d-%m-%Y"), ("MM/DD/YYYY", "%m/%d/%Y"),
+                     ("DD/MM/YYYY", "%d/%m/%Y")):
+        if pat.lower() in d.lower():
+            return fmt
+    return "%Y-%m-%d" if "date" in d.lower() else None
+
+
+def rewrites(question: str, spec: dict) -> list[str]:
+    """Texts besides the question a string value may be copied from: its dates in the format
+    the parameter asks for, and its formulas in Python syntax ("3x^2" -> "3x**2")."""
+    out = []
+    fmt = date_format(spec)
+    if fmt:
+        out += [d.strftime(fmt) for d in dates_in(question)]
+    if "^" in question:
+        out.append(question.replace("^", "**"))
+    return out
+
+
+def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int], set[int]]:
+    """Where a copied string value may start and end in `text`: at word boundaries, never
+    starting on a stop word or on the question's first word (an imperative: "Search",
+    "Find"), never at `exclude` (starts of values other parameters took) and, with
+    `proper`, never splitting a run of capitalised words ("La Liga", "Louvre Museum")."""
+    words = list(re.finditer(r"[\w$][\w$.'&-]*|-\d[\d.]*", text))
+    def cap(k: int) -> bool:  # a capitalised word that is not sentence-initial
+        w = words[k]
+        before = text[:w.start()].rstrip()
+        return w.group()[0].isupper() and k > 0 and before[-1:] not in ".?!:\""
+    def joined(k: int) -> bool:  # words k and k+1 form one proper-noun run
+        return proper and k + 1 < len(words) and cap(k) and cap(k + 1) and \
+            text[words[k].end():words[k + 1].start()] == " "
+    starts, ends = [], set()
+    for k, w in enumerate(words):
+        lead = w.group().lower() in _STOP and not cap(k)
+        if not (k == 0 and proper) and not lead and w.start() not in exclude \
+                and not (k > 0 and joined(k - 1)):
+            starts.append(w.start())
+        if not joined(k):
+            ends.add(w.end())
+            ends.add(w.start() + len(w.group().rstrip(".'-&")))
+    return starts, ends
