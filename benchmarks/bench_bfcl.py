@@ -65,7 +65,7 @@ def main() -> None:
         scored.update(ids[:args.limit] if args.limit else ids)
 
     enc = CachedEncoder(PromptEncoder("embedded:all-minilm-l6-v2", max_len=128))
-    decoder = (lambda q, f: {}) if args.no_lm else None
+    decoder = (lambda q, f, prev=None, region=None: {}) if args.no_lm else None
     shared_dec = None
     results: list[dict] = []
     for k in range(args.folds):

@@ -31,7 +31,7 @@ class FakeEncoder:
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
-def fake_decoder(question: str, function: dict) -> dict:
+def fake_decoder(question: str, function: dict, prev: list | None = None, region=None) -> dict:
     nums = [int(n) for n in bfcl._NUM.findall(question)]
     return dict(zip(function["parameters"]["properties"], nums))
 

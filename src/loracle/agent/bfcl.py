@@ -54,6 +54,26 @@ def _clauses(text: str) -> list[str]:
     return [p for p in parts if len(p.split()) >= 3] or [text]
 
 
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the question's sentences and "then/also/after that" clauses."""
+    cuts = [0] + [m.end() for m in re.finditer(
+        r"[.;?!]\s+|,?\s+(?:and then|then|also|after that|secondly|lastly|finally)[,\s]+", text)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)]) if text[a:b].strip()]
+
+
+def regions(question: str, functions: list[dict], enc: Encoder) -> dict[str, list]:
+    """Where each of several selected functions takes its values: the clauses that read most
+    like it (a function no clause prefers keeps its best one). One function: everywhere."""
+    spans = clause_spans(question)
+    if len(functions) < 2 or len(spans) < 2:
+        return {}
+    E = enc([question[a:b] for a, b in spans] + [_func_text(f) for f in functions])
+    sim = E[len(spans):] @ E[:len(spans)].T  # (F, C)
+    owner = sim.argmax(0)
+    return {f["name"]: [spans[c] for c in range(len(spans)) if owner[c] == i]
+            or [spans[int(sim[i].argmax())]] for i, f in enumerate(functions)}
+
+
 def _func_text(f: dict) -> str:
     return f"{f['name'].replace('_', ' ').replace('.', ' ')}: {f.get('description', '')}"
 
@@ -153,10 +173,12 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset()) -> list[di
     """One call's arguments -> the parallel calls the question enumerates: equal-length lists
     zip ("respectively"), unequal ones multiply; a value already used by another param
     ("between 5 and 10") is no alternative."""
-    used = {json.dumps(v) for v in args.values()}
+    def key(v: Any) -> str:  # 200 and 200.0 are one value
+        return json.dumps(float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+    used = {key(v) for v in args.values()}
     lists = {}
     for p, v in args.items():
-        alts = [a for a in alternatives(question, v, avoid)[1:] if json.dumps(a) not in used]
+        alts = [a for a in alternatives(question, v, avoid)[1:] if key(a) not in used]
         if alts:
             lists[p] = [v] + alts
     if not lists:
@@ -181,7 +203,8 @@ def multi_features(question: str, function: dict, enc: Encoder) -> np.ndarray:
 # ---------- the answerer ----------
 
 class ArgDecoder(Protocol):
-    def __call__(self, question: str, function: dict) -> dict: ...
+    def __call__(self, question: str, function: dict, prev: list[dict] | None = None,
+                 region: list[tuple[int, int]] | None = None) -> dict: ...
 
 
 class BfclAnswerer:
@@ -240,9 +263,15 @@ class BfclAnswerer:
                     M.append(multi_features(question_text(row), f, self.enc))
                     m.append(float(counts[f["name"]] > 1))
         if len(set(m)) == 2:
-            g = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(M), np.asarray(m))
-            self.multi_coef, self.multi_bias = g.coef_[0].astype(np.float64), \
-                float(g.intercept_[0])
+            # Standardised, strongly regularised and class-balanced (few questions repeat a
+            # function); the scaling is folded back into one weight vector.
+            Mx = np.vstack(M)
+            mu, sd = Mx.mean(0), Mx.std(0) + 1e-6
+            g = LogisticRegression(C=0.03, max_iter=3000, class_weight="balanced").fit(
+                (Mx - mu) / sd, np.asarray(m))
+            w = g.coef_[0] / sd
+            self.multi_coef, self.multi_bias = w.astype(np.float64), \
+                float(g.intercept_[0] - mu @ w)
         return self
 
     def select(self, question: str, functions: list[dict]) -> list[dict]:
@@ -253,10 +282,23 @@ class BfclAnswerer:
     def answer(self, row: dict) -> list[dict]:
         q = question_text(row)
         calls = []
-        for f in self.select(q, row["function"]):
-            args = self.dec(q, f)
+        chosen = self.select(q, row["function"])
+        where = regions(q, chosen, self.enc)
+        for f in chosen:
+            args = self.dec(q, f, region=where.get(f["name"]))
             avoid = frozenset().union(*[_words(p) for p in _params(f)[0]])
-            many = expand(q, args, avoid) if self.is_multi(q, f) else [args]
+            multi = self.is_multi(q, f)
+            many = expand(q, args, avoid) if multi else [args]
+            continued = False
+            # No lexical enumeration: the decoder continues the list, each new call taking
+            # values stated later in the question; a call that repeats an earlier one ends it.
+            while multi and len(many) < 6 and (len(many) == 1 or continued):
+                nxt = self.dec(q, f, prev=many, region=where.get(f["name"]))
+                # A repeat, or a call missing a value the first one had: the list is done.
+                if not nxt or nxt in many or not set(_params(f)[1]) & set(args) <= set(nxt):
+                    break
+                many.append(nxt)
+                continued = True
             calls += [{"name": f["name"], "arguments": a} for a in many]
         return calls
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, grounded,
-                                       number_candidates, parse_value, rewrites, spans)
+                                       number_spans, parse_value, rewrites, spans)
 
 _PY = {"string": "str", "integer": "int", "float": "float", "boolean": "bool", "array": "list",
        "tuple": "tuple", "dict": "dict", "any": "Any"}
@@ -63,6 +63,12 @@ class LMArgDecoder:
         self.comma = [i for i, s in enumerate(self.strs) if s.strip() == ","]
         self.rbracket = [i for i, s in enumerate(self.strs) if s.strip()[:1] == "]"]
         self.true_id, self.false_id = (self._ids(w)[0] for w in ("True", "False"))
+        self.keep = None  # a filter on where copied values may start (continued lists)
+        self.region: list[tuple[int, int]] | None = None
+        self.after: int | None = None
+        self.used: set[int] = set()
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.last_span: tuple[int, int] | None = None
 
     def _ids(self, text: str) -> list[int]:
         return self.tok(text, add_special_tokens=False).input_ids
@@ -116,14 +122,21 @@ class LMArgDecoder:
         starts, ends = spans(question, exclude=self.used)
         if self.after is not None:  # the next item of a list: within the next few words
             starts = [i for i in starts if self.after < i < self.after + 60]
+        if self.keep is not None:
+            starts = [i for i in starts if self.keep(i)]
+        if self.region:
+            starts = [i for i in starts if any(a <= i < b for a, b in self.region)] or starts
+        # A formula with "^" is copied from its Python rewrite ("x**2"), not as written.
+        starts = [i for i in starts if "^" not in question[i:].split(maxsplit=1)[0]]
         for m in re.finditer("\n", src):
             st2, en2 = spans(src[m.end():].split("\n")[0], exclude=set(), proper=False)
             starts += [m.end() + i for i in st2]
             ends |= {m.end() + i for i in en2}
         text, tid, logits = self._copy(logits, src, starts, ends, self.quote)
-        if text and (at := question.find(text, 0 if self.after is None else self.after)) >= 0:
+        at = next((i for i in starts if question.startswith(text, i)), -1) if text else -1
+        if at >= 0:
             self.used.add(at)
-            self.last_end = at + len(text)
+            self.last_end, self.last_span = at + len(text), (at, at + len(text))
         return text, tid, logits
 
     def _copy_choice(self, logits, options: list[str], close: list[int]):
@@ -179,10 +192,16 @@ class LMArgDecoder:
             text, tid, logits = self._copy_choice(logits, opts, end)
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
-            opts = number_candidates(question, spec)
+            found = [x for x in number_spans(question, spec)
+                     if self.keep is None or self.keep(x[0])]
+            if self.region:
+                found = [x for x in found if any(a <= x[0] < b for a, b in self.region)] \
+                    or found
+            opts = list(dict.fromkeys(lit for _, _, lit in found))
             if not opts:
                 return parse_value(self._number(logits, t == "float"), spec), None, logits
             text, tid, logits = self._copy_choice(logits, opts, close or self.term)
+            self.last_span = next(((a, b) for a, b, lit in found if lit == text), None)
             return parse_value(text, spec), tid, logits
         text, tid, logits = self._copy_string(logits, question, spec)
         return (parse_value(json.dumps(text), spec) if text.strip() else None), tid, logits
@@ -221,18 +240,28 @@ class LMArgDecoder:
         self.after = None
         return out or None
 
-    def __call__(self, question: str, function: dict) -> dict:
+    def __call__(self, question: str, function: dict, prev: list[dict] | None = None,
+                 region: list[tuple[int, int]] | None = None) -> dict:
+        """The arguments of one call. With `prev` (earlier calls of the same function for
+        this question) the call continues the list: those calls are in the prompt, and each
+        required value either repeats the last call's or comes later in the question, as
+        the n-th item of an enumeration does. With `region` (character spans), required
+        values are copied from those spans when they state one."""
+        self.region = region
         from transformers import DynamicCache
         props, req = _params(function)
         msgs = [{"role": "system", "content": _SYSTEM},
                 {"role": "user", "content": f"{signature(function)}\n\nQuestion: {question}"}]
         prompt = self.tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+        before = "".join(f"{function['name']}({call_text(a)}), " for a in prev or [])
         self.cache = DynamicCache()
-        self._step(self._ids(prompt + function["name"] + "("))
+        self._step(self._ids(prompt + before + function["name"] + "("))
         args: dict = {}
         self.used: set[int] = set()  # where earlier string values start in the question
         self.after: int | None = None  # a list's next item starts after this position
         self.last_end: int | None = None
+        last_pos = self.positions if prev else {}
+        self.positions = {}
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
         for p, spec in props.items():
             t, required = spec.get("type"), p in req
@@ -243,6 +272,10 @@ class LMArgDecoder:
             lead = (", " if args else "") + f"{p}="
             start = self.cache.get_seq_length()
             logits = self._step(self._ids(pending + lead + opener))
+            self.last_span, self.keep = None, None
+            if p in last_pos:  # the same value again, or one stated after the last call's
+                ps, seg = last_pos[p][0], max(e for _, e in last_pos.values())
+                self.keep = lambda i, ps=ps, seg=seg: i == ps or i >= seg
             if t == "boolean":  # optional ones reach here only when the question names them
                 value = bool(logits[self.true_id] >= logits[self.false_id]) or not required
             elif required and t in ("string", "any", "integer", "float") or \
@@ -256,12 +289,18 @@ class LMArgDecoder:
                 value = parse_value(self._free(logits, opener, 40 if is_list else 24), spec)
                 if value is not None and spec.get("enum") and value not in spec["enum"]:
                     value = None
+            self.keep = None
             self.cache.crop(start - self.cache.get_seq_length())  # negative: drop the tail
             if value is None or value == "" or value == []:
                 continue
             if required or t == "boolean" or grounded(value, question):
                 args[p] = value
                 pending += lead + (json.dumps(value) if isinstance(value, str) else repr(value))
+                if self.last_span is not None:
+                    self.positions[p] = self.last_span
         return args
 
 
+def call_text(args: dict) -> str:
+    return ", ".join(f"{k}={json.dumps(v) if isinstance(v, str) else repr(v)}"
+                     for k, v in args.items())

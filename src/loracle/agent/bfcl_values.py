@@ -86,23 +86,26 @@ def _as_fraction(spec: dict) -> bool:
     return "percent" not in d or "decimal" in d or re.search(r"0\.\d", d) is not None
 
 
-def number_candidates(question: str, spec: dict) -> list[str]:
-    """The literals a required number may take: the question's numbers as written (without
-    thousands separators), number words ("two dice"), and for floats a percentage as the
-    fraction it means. Integers keep only whole numbers."""
-    out: list[str] = []
+def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
+    """The literals a required number may take, with where the question states them: its
+    numbers as written (without thousands separators), number words ("two dice"), and for
+    floats a percentage as the fraction it means. Integers keep only whole numbers."""
+    out: list[tuple[int, int, str]] = []
     frac = spec.get("type") == "float" and _as_fraction(spec)
     for m in _NUM.finditer(question):
         s = m.group().replace(",", "")
         if frac and re.match(r"\s*(%|percent)", question[m.end():]):
             s = repr(float(s) / 100)
-        out.append(s)
-    out += [str(_WORD_NUMS[w]) for w in re.findall(r"[a-z]+", question.lower())
-            if w in _WORD_NUMS]
+        out.append((m.start(), m.end(), s))
+    out += [(m.start(), m.end(), str(_WORD_NUMS[m.group().lower()]))
+            for m in re.finditer(r"[A-Za-z]+", question) if m.group().lower() in _WORD_NUMS]
     if spec.get("type") == "integer":
-        out = [s for s in out if re.fullmatch(r"-?\d+(\.0+)?", s)]
-        out = [s.split(".")[0] for s in out]
-    return list(dict.fromkeys(out))
+        out = [(a, b, s.split(".")[0]) for a, b, s in out if re.fullmatch(r"-?\d+(\.0+)?", s)]
+    return sorted(out)
+
+
+def number_candidates(question: str, spec: dict) -> list[str]:
+    return list(dict.fromkeys(s for _, _, s in number_spans(question, spec)))
 
 
 def dates_in(question: str) -> list[date]:
@@ -165,7 +168,9 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
             text[words[k].end():words[k + 1].start()] == " "
     starts, ends = [], set()
     for k, w in enumerate(words):
-        lead = w.group().lower() in _STOP and not cap(k)
+        # A stop word, or a formula's name ("f(x) = 3x^2", "y=2x+3": the value is the rest).
+        lead = (w.group().lower() in _STOP and not cap(k)) or \
+            re.match(r"\s*(\(\w\))?\s*=", text[w.end():]) is not None
         if not (k == 0 and proper) and not lead and w.start() not in exclude \
                 and not (k > 0 and joined(k - 1)):
             starts.append(w.start())
