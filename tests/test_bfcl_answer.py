@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from loracle.agent import bfcl
-from loracle.agent.bfcl import BfclAnswerer, alternatives, answer_file, expand, load_questions
+from loracle.agent.bfcl import BfclAnswerer, answer_file, load_questions
+from loracle.agent.bfcl_enumerate import alternatives, expand
 from loracle.agent.bfcl_values import coerce, grounded, parse_value
 from loracle.errors import InputError
 

@@ -1,12 +1,14 @@
-"""Answer BFCL single-turn questions locally: MiniLM + a tiny logistic regression pick the
-function(s) (or none), SmolLM2 fills each argument under a type constraint, and a lexical rule
-turns enumerations in the question ("A and B", "10 and 20 years, respectively") into parallel
-calls. The answerer sees only the question and the functions, never the id or the category,
-as in the real benchmark. Held-out numbers come from benchmarks/bench_bfcl.py, never from the
-shipped model in bfcl_model/ (which is fit on every dev row)."""
+"""Answer BFCL single-turn questions locally. MiniLM + a tiny logistic regression pick the
+function(s) (or none); a second one (the multi-call gate) says whether a chosen function is
+called more than once; SmolLM2 fills each argument by copying from the question under a type
+constraint (bfcl_decode); a lexical rule turns enumerations ("A and B", "10 and 20 years,
+respectively") into parallel calls, and otherwise the decoder continues the list. With
+several functions chosen, each reads the clauses that read most like it. The answerer sees
+only the question and the functions, never the id or the category, as in the real
+benchmark. Held-out numbers come from benchmarks/bench_bfcl.py, never from the shipped model
+in bfcl_model/ (which is fit on every dev row). Design notes: docs/agent.md."""
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -16,12 +18,12 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from loracle.agent.bfcl_values import _NUM, _STOP, _params, _words, coerce
+from loracle.agent.bfcl_enumerate import expand
+from loracle.agent.bfcl_values import _NUM, _params, _words
 from loracle.errors import InputError
 from loracle.io import atomic_write_json, atomic_write_text, read_jsonl
 
 MODEL_DIR = Path(__file__).with_name("bfcl_model")
-_SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 FEATURES = ["cos", "clause_cos", "cos_gap", "is_top", "clause_top", "name_hit", "desc_hit",
             "param_hit", "nums_ok", "inv_nfuncs"]
 
@@ -116,76 +118,6 @@ def features(question: str, functions: list[dict], enc: Encoder) -> np.ndarray:
                      np.mean([bool(w & qw) for w in pw]) if pw else 0.5,
                      float(nums >= numeric), 1.0 / len(functions)])
     return np.asarray(rows, dtype=np.float64)
-
-
-# ---------- parallel calls: enumerations in the question ----------
-
-def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> list:
-    """The enumeration the value opens in the question ("Taylor Swift and Maroon 5" ->
-    ["Taylor Swift", "Maroon 5"]), or [value]. Items after a string keep its word count."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return [value]
-    if isinstance(value, str):
-        m = re.search(re.escape(value), question, re.I)
-        if not m or not value.strip():
-            return [value]
-        q0 = question[m.start() - 1:m.start()]
-        ctx = re.search(r"([A-Za-z]+\W+[A-Za-z]+\W*)$", question[:m.start()])
-        if q0 in "'\"" and q0 and ctx:  # "SNP ID 'rs1' ... SNP ID 'rs2'": quoted siblings
-            sib = re.findall(re.escape(ctx.group(1)) + r"([^'\"]+)['\"]", question)
-            if len(sib) > 1 and value in sib:
-                return [value] + [v for v in sib if v != value]
-        out, rest, n = [value], question[m.end():], len(value.split())
-        w = r"[\w$%'-]+"
-        item = rf"((?:{w}\s+){{{n - 1}}}{w})"
-        while (mm := re.match(_SEP + item, rest, re.I)) and len(out) < 8:
-            it = mm.group(1)
-            # "Taylor Swift and Maroon 5, with a ..." : a capitalised list stays capitalised,
-            # and an item that is a stop word or names a parameter ("base and height") ends it.
-            if (value[0].isupper() and not it[0].isupper() and not it[0].isdigit()) or \
-                    it.split()[0].lower() in _STOP or _words(it) & avoid:
-                break
-            out.append(it)
-            rest = rest[mm.end():]
-        return out
-    num = r"(?<![\w.])%s(?!\d|[.,]\d)" % re.escape(str(value).removesuffix(".0"))
-    m = re.search(num, question)
-    if not m:
-        return [value]
-    out, rest = [value], question[m.end():]
-    # "the factorial of 5, the factorial of 3": numbers after the same two words are siblings.
-    ctx = re.search(r"([A-Za-z]+\W+[A-Za-z]+\W*)$", question[:m.start()])
-    if ctx and not set(ctx.group(1).lower().split()) <= _STOP:
-        sib = re.findall(re.escape(ctx.group(1)) + r"\$?(-?\d[\d,]*(?:\.\d+)?)", question)
-        conv = [coerce(x.replace(",", ""), {"type": "float" if isinstance(value, float)
-                                            else "integer"}) for x in sib]
-        if len(conv) > 1 and value in conv:
-            return [value] + [v for v in conv if v is not None and v != value]
-    while (mm := re.match(r"(?:\s+[A-Za-z%]+){0,2}" + _SEP + r"\$?(-?\d[\d,]*(?:\.\d+)?)",
-                          rest, re.I)) and len(out) < 8:
-        out.append(coerce(mm.group(1).replace(",", ""), {"type": "float" if isinstance(
-            value, float) else "integer"}))
-        rest = rest[mm.end():]
-    return [v for v in out if v is not None]
-
-
-def expand(question: str, args: dict, avoid: frozenset = frozenset()) -> list[dict]:
-    """One call's arguments -> the parallel calls the question enumerates: equal-length lists
-    zip ("respectively"), unequal ones multiply; a value already used by another param
-    ("between 5 and 10") is no alternative."""
-    def key(v: Any) -> str:  # 200 and 200.0 are one value
-        return json.dumps(float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-    used = {key(v) for v in args.values()}
-    lists = {}
-    for p, v in args.items():
-        alts = [a for a in alternatives(question, v, avoid)[1:] if key(a) not in used]
-        if alts:
-            lists[p] = [v] + alts
-    if not lists:
-        return [args]
-    keys, lens = list(lists), {len(v) for v in lists.values()}
-    combos = zip(*lists.values()) if len(lens) == 1 else itertools.product(*lists.values())
-    return [{**args, **dict(zip(keys, c))} for c in combos]
 
 
 def multi_features(question: str, function: dict, enc: Encoder) -> np.ndarray:
