@@ -60,7 +60,8 @@ def main() -> None:
     order0 = np.random.default_rng(0).permutation(len(rows))
     dev = {rows[i][1]["id"] for c in CATS
            for i in [j for j in order0 if rows[j][0] == c][:args.dev]}
-    for cat in args.cats.split(","):  # --limit: the first N of each category, seeded order
+    cats = [c for c in CATS if c in args.cats.split(",")]
+    for cat in cats:  # --limit: the first N of each category, seeded order
         ids = [rows[i][1]["id"] for i in order if rows[i][0] == cat]
         scored.update(ids[:args.limit] if args.limit else ids)
 
@@ -84,7 +85,6 @@ def main() -> None:
     if args.out:
         Path(args.out).write_text("".join(json.dumps(x) + "\n" for x in results))
 
-    cats = [c for c in CATS if c in args.cats.split(",")]
     acc = {c: 100 * np.mean([x["ok"] for x in results if x["category"] == c]) for c in cats}
     n = {c: sum(x["category"] == c for x in results) for c in cats}
     part = {c: [100 * np.mean(v) if (v := [x["ok"] for x in results if x["category"] == c

@@ -9,8 +9,7 @@ import pytest
 
 from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
 from loracle.agent.bfcl_decode import flag_asked
-from loracle.agent.bfcl_values import (date_format, dates_in, number_candidates, number_spans,
-                                       rewrites, spans)
+from loracle.agent.bfcl_values import date_format, dates_in, number_spans, rewrites, spans
 
 HOTEL = {"name": "book_hotel", "description": "Book a hotel room.",
          "parameters": {"type": "dict", "required": ["hotel_name", "nights", "room", "start"],
@@ -22,6 +21,10 @@ HOTEL = {"name": "book_hotel", "description": "Book a hotel room.",
                             "start": {"type": "string",
                                       "description": "Start date, format YYYY-MM-DD."},
                             "rate": {"type": "float", "description": "Discount rate."}}}}
+
+
+def number_candidates(q: str, spec: dict) -> list[str]:
+    return [lit for _, _, lit in number_spans(q, spec)]
 
 
 def test_numbers_as_stated_percentages_as_fractions_and_words():

@@ -170,12 +170,18 @@ class BfclAnswerer:
         """Label = the function appears in the question's ground truth (questions without an
         answer, i.e. irrelevance, label every function 0)."""
         from sklearn.linear_model import LogisticRegression
-        X, y = [], []
+        X, y = [], []  # the selector: is the function called at all?
+        M, m = [], []  # the multi-call gate: for each function called, is it called again?
         for row in questions:
             gt = answers.get(row["id"], {}).get("ground_truth", [])
-            names = {n for call in gt for n in call}
-            X.append(features(question_text(row), row["function"], self.enc))
-            y += [float(f["name"] in names) for f in row["function"]]
+            counts = {n: sum(n in call for call in gt) for call in gt for n in call}
+            q = question_text(row)
+            X.append(features(q, row["function"], self.enc))
+            y += [float(f["name"] in counts) for f in row["function"]]
+            for f in row["function"]:
+                if counts.get(f["name"]):
+                    M.append(multi_features(q, f, self.enc))
+                    m.append(float(counts[f["name"]] > 1))
         lr = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(X), np.asarray(y))
         self.coef, self.bias = lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
         # The cut that best reproduces each training question's exact function set (0.5 is
@@ -185,15 +191,6 @@ class BfclAnswerer:
         def exact(t: float) -> int:
             return sum(bool(((P[a:b] >= t) == Y[a:b]).all()) for a, b in zip(bounds, bounds[1:]))
         self.threshold = max(np.round(np.arange(0.2, 0.81, 0.05), 2), key=exact).item()
-        # The multi-call gate: for each function a question calls, was it called again?
-        M, m = [], []
-        for row in questions:
-            gt = answers.get(row["id"], {}).get("ground_truth", [])
-            counts = {n: sum(n in call for call in gt) for call in gt for n in call}
-            for f in row["function"]:
-                if counts.get(f["name"]):
-                    M.append(multi_features(question_text(row), f, self.enc))
-                    m.append(float(counts[f["name"]] > 1))
         if len(set(m)) == 2:
             # Standardised, strongly regularised and class-balanced (few questions repeat a
             # function); the scaling is folded back into one weight vector.
@@ -217,20 +214,20 @@ class BfclAnswerer:
         chosen = self.select(q, row["function"])
         where = regions(q, chosen, self.enc)
         for f in chosen:
-            args = self.dec(q, f, region=where.get(f["name"]))
+            region = where.get(f["name"])
+            args = self.dec(q, f, region=region)
             avoid = frozenset().union(*[_words(p) for p in _params(f)[0]])
             multi = self.is_multi(q, f)
             many = expand(q, args, avoid) if multi else [args]
-            continued = False
             # No lexical enumeration: the decoder continues the list, each new call taking
-            # values stated later in the question; a call that repeats an earlier one ends it.
-            while multi and len(many) < 6 and (len(many) == 1 or continued):
-                nxt = self.dec(q, f, prev=many, region=where.get(f["name"]))
-                # A repeat, or a call missing a value the first one had: the list is done.
-                if not nxt or nxt in many or not set(_params(f)[1]) & set(args) <= set(nxt):
-                    break
-                many.append(nxt)
-                continued = True
+            # values stated later in the question. A repeat, or a call missing a value the
+            # first one had, ends it.
+            if multi and len(many) == 1:
+                while len(many) < 6:
+                    nxt = self.dec(q, f, prev=many, region=region)
+                    if not nxt or nxt in many or not set(_params(f)[1]) & set(args) <= set(nxt):
+                        break
+                    many.append(nxt)
             calls += [{"name": f["name"], "arguments": a} for a in many]
         return calls
 

@@ -65,9 +65,10 @@ class LMArgDecoder:
         self.true_id, self.false_id = (self._ids(w)[0] for w in ("True", "False"))
         self.keep = None  # a filter on where copied values may start (continued lists)
         self.region: list[tuple[int, int]] | None = None
-        self.after: int | None = None
-        self.used: set[int] = set()
-        self.positions: dict[str, tuple[int, int]] = {}
+        self.after: int | None = None  # a list's next item starts after this position
+        self.used: set[int] = set()  # where earlier string values of this call start
+        self.last_end: int | None = None  # where the last copied string ended
+        self.positions: dict[str, tuple[int, int]] = {}  # the last call's value spans
         self.last_span: tuple[int, int] | None = None
 
     def _ids(self, text: str) -> list[int]:
@@ -82,6 +83,16 @@ class LMArgDecoder:
 
     def _pick(self, logits, allowed: list[int]) -> int:
         return allowed[int(logits[allowed].argmax())]
+
+    def _where(self, items: list, pos) -> list:
+        """The items (at question position pos(item)) a value may be copied from: those
+        `keep` allows (a continued list), and of those the ones inside `region` (the
+        function's clauses) unless the region states none."""
+        if self.keep is not None:
+            items = [x for x in items if self.keep(pos(x))]
+        if self.region:
+            items = [x for x in items if any(a <= pos(x) < b for a, b in self.region)] or items
+        return items
 
     # ---- constrained value decoders; each feeds its chosen tokens into the cache ----
 
@@ -122,10 +133,7 @@ class LMArgDecoder:
         starts, ends = spans(question, exclude=self.used)
         if self.after is not None:  # the next item of a list: within the next few words
             starts = [i for i in starts if self.after < i < self.after + 60]
-        if self.keep is not None:
-            starts = [i for i in starts if self.keep(i)]
-        if self.region:
-            starts = [i for i in starts if any(a <= i < b for a, b in self.region)] or starts
+        starts = self._where(starts, lambda i: i)
         # A formula with "^" is copied from its Python rewrite ("x**2"), not as written.
         starts = [i for i in starts if "^" not in question[i:].split(maxsplit=1)[0]]
         for m in re.finditer("\n", src):
@@ -192,11 +200,7 @@ class LMArgDecoder:
             text, tid, logits = self._copy_choice(logits, opts, end)
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
-            found = [x for x in number_spans(question, spec)
-                     if self.keep is None or self.keep(x[0])]
-            if self.region:
-                found = [x for x in found if any(a <= x[0] < b for a, b in self.region)] \
-                    or found
+            found = self._where(number_spans(question, spec), lambda x: x[0])
             opts = list(dict.fromkeys(lit for _, _, lit in found))
             if not opts:
                 return parse_value(self._number(logits, t == "float"), spec), None, logits
@@ -257,9 +261,7 @@ class LMArgDecoder:
         self.cache = DynamicCache()
         self._step(self._ids(prompt + before + function["name"] + "("))
         args: dict = {}
-        self.used: set[int] = set()  # where earlier string values start in the question
-        self.after: int | None = None  # a list's next item starts after this position
-        self.last_end: int | None = None
+        self.used, self.after, self.last_end = set(), None, None
         last_pos = self.positions if prev else {}
         self.positions = {}
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
@@ -295,12 +297,16 @@ class LMArgDecoder:
                 continue
             if required or t == "boolean" or grounded(value, question):
                 args[p] = value
-                pending += lead + (json.dumps(value) if isinstance(value, str) else repr(value))
+                pending += lead + _literal(value)
                 if self.last_span is not None:
                     self.positions[p] = self.last_span
         return args
 
 
+def _literal(v) -> str:
+    """A value as the Python call text the model reads ("Paris" quoted, 5 bare)."""
+    return json.dumps(v) if isinstance(v, str) else repr(v)
+
+
 def call_text(args: dict) -> str:
-    return ", ".join(f"{k}={json.dumps(v) if isinstance(v, str) else repr(v)}"
-                     for k, v in args.items())
+    return ", ".join(f"{k}={_literal(v)}" for k, v in args.items())

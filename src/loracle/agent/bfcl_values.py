@@ -104,10 +104,6 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def number_candidates(question: str, spec: dict) -> list[str]:
-    return list(dict.fromkeys(s for _, _, s in number_spans(question, spec)))
-
-
 def dates_in(question: str) -> list[date]:
     """Calendar dates written with a year: "Jan 28, 2021", "1st June 2022", "Jun.20,2022",
     "June01 2023", "2022-06-01", "06/01/2022" (month first, as in US text)."""
