@@ -245,3 +245,61 @@ def test_collect_grades_answers_and_keeps_unparseable_as_null(tmp_path, monkeypa
     from loracle.router.data import load_outcomes
 
     assert load_outcomes(str(out))[1].quality == {"tiny": pytest.approx(3 / 9, abs=1e-4)}
+
+
+def test_inner_cv_regularizes_noise_and_not_signal():
+    """Per-model alpha by inner CV: a model whose quality follows a feature gets weak L2,
+    a model whose quality is a coin flip gets the strongest L2 (a near-constant head)."""
+    from loracle.router.fit import fit_quality
+
+    rng = np.random.default_rng(0)
+    E = rng.normal(size=(200, 16))
+    E /= np.linalg.norm(E, axis=1, keepdims=True)
+    prompts = [f"prompt {i}" for i in range(200)]
+    Q = np.c_[(E[:, 0] > 0).astype(float), rng.integers(0, 2, 200).astype(float)]
+    grid = [0.1, 1.0, 30.0]
+    qm = fit_quality(E, prompts, Q, ["signal", "noise"], "logreg", alpha_grid=grid)
+    assert qm.alphas == [0.1, 30.0]
+    P = qm.predict(E, prompts)
+    assert np.corrcoef(P[:, 0], Q[:, 0])[0, 1] > 0.8
+    assert P[:, 1].std() < 0.5 * P[:, 0].std()
+    # no grid: the given alpha for every model; same data + seed: same head
+    assert fit_quality(E, prompts, Q, ["a", "b"], "logreg", alpha=2.0).alphas == [2.0, 2.0]
+    again = fit_quality(E, prompts, Q, ["signal", "noise"], "logreg", alpha_grid=grid)
+    assert np.array_equal(again.coef, qm.coef)
+    # too few rows for 5 inner folds: falls back to alpha instead of guessing
+    assert fit_quality(E[:4], prompts[:4], Q[:4], ["s", "n"], "logreg", alpha=2.0,
+                       alpha_grid=grid).alphas == [2.0, 2.0]
+
+
+def test_inner_cv_keeps_conversation_turns_together():
+    from loracle.router.fit import _inner_folds
+
+    groups = [f"q{i // 2}" for i in range(40)]
+    folds = _inner_folds(40, groups, 0)
+    assert all(folds[i] == folds[i + 1] for i in range(0, 40, 2))
+    assert sorted(set(folds)) == [0, 1, 2, 3, 4]
+
+
+def test_surface_maths_cues_counted_and_clipped():
+    from loracle.router.features import NAMES, scale, surface
+
+    S = surface(["Tom has 3 apples and buys half as many more for $2.50 each. How many?",
+                 "hello"])
+    assert S.shape == (2, len(NAMES))
+    row = dict(zip(NAMES, S[0]))
+    assert row["fractions"] == np.log1p(1) and row["rates"] == np.log1p(1)
+    assert row["dollar_signs"] == np.log1p(1) and row["decimals"] == np.log1p(1)
+    assert row["question_marks"] == 1 and dict(zip(NAMES, S[1]))["rates"] == 0
+    z = scale(np.array([[100.0]]), np.array([0.0]), np.array([1.0]))
+    assert z[0, 0] == 3.0  # an outlier prompt cannot swing the linear head
+
+
+@pytest.mark.parametrize("value,msg", [("0.5", "alpha_grid: expected a list"),
+                                       ("[1, x]", "alpha_grid[1]: expected float"),
+                                       ("[1, -1]", "alpha_grid: every value must be > 0")])
+def test_alpha_grid_validated(value, msg):
+    from loracle.config import ConfigError, RouterConfig, load_config
+
+    with pytest.raises(ConfigError, match=msg.replace("[", r"\[").replace("]", r"\]")):
+        load_config(None, [f"alpha_grid={value}"], cls=RouterConfig)

@@ -219,7 +219,12 @@ class RouterConfig:
                              "routes as well and embeds 2.5x faster (docs/router.md)")
     head: str = _f("blend", "quality head: logreg | ridge | knn | blend (mean of logreg and "
                    "knn)", ("logreg", "ridge", "knn", "blend"))
-    alpha: float = _f(1.0, "L2 strength of the linear head (logistic C = 1/alpha)")
+    alpha: float = _f(1.0, "L2 strength of the linear head (logistic C = 1/alpha) when "
+                      "alpha_grid is empty or the data are too few for inner CV")
+    alpha_grid: list[float] = _f([0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
+                                 "L2 strengths tried per model by 5-fold inner CV on the fit "
+                                 "data; the lowest held-out log loss wins (docs/router.md); "
+                                 "[] = always alpha")
     k: int = _f(50, "neighbours for the knn head")
     rule: RouterRuleConfig = field(default_factory=RouterRuleConfig)
     collect: FallbackConfig = field(default_factory=FallbackConfig)
@@ -272,6 +277,12 @@ def _nearest(key: str, options: list[str]) -> str:
 
 
 def _coerce(value: Any, typ: Any, where: str, choices: tuple | None) -> Any:
+    if typing.get_origin(typ) is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {type(value).__name__} "
+                              f"({value!r})")
+        (item,) = typing.get_args(typ)
+        return [_coerce(v, item, f"{where}[{i}]", choices) for i, v in enumerate(value)]
     if typ is bool:
         if isinstance(value, bool):
             return value
@@ -329,6 +340,8 @@ def _check_ranges(cfg: Any, where: str) -> None:
         path = f"{where}.{f.name}" if where else f.name
         if f.name in positive and not v > 0:
             raise ConfigError(f"{path}: must be > 0, got {v}")
+        if f.name == "alpha_grid" and any(not a > 0 for a in v):
+            raise ConfigError(f"{path}: every value must be > 0, got {v}")
         if f.name in unit and not 0 <= v <= 1:
             raise ConfigError(f"{path}: must be between 0 and 1, got {v}")
         if f.name in {"max_wall_clock_s", "max_steps", "val_max_rows", "weight_decay",

@@ -2,7 +2,8 @@
 from .base import (BaseRouter, CheapestRouter, OracleRouter, RandomRouter, StaticRouter,
                    StrongestRouter)
 from .decide import decide
-from .learned import LearnedRouter, PromptEncoder, QualityModel, fit_quality
+from .fit import fit_quality
+from .learned import LearnedRouter, PromptEncoder, QualityModel
 from .metrics import apgr, cpt, pgr, quality_cost_curve, routellm_curve, two_model_report
 from .registry import ModelSpec, Registry, load_registry
 

@@ -13,7 +13,8 @@ from ..errors import InputError
 from ..io import atomic_write_json, atomic_write_text, repo_path, sha256_file
 from .base import deployment_for, strongest
 from .data import Outcome, load_outcomes
-from .learned import LearnedRouter, PromptEncoder, calibrate_strong_cut, fit_quality
+from .fit import fit_quality
+from .learned import LearnedRouter, PromptEncoder, calibrate_strong_cut
 from .registry import Registry, load_registry
 
 log = logging.getLogger("loracle")
@@ -33,9 +34,14 @@ def _check_keys(keys: list[str], registry: Registry, data: str, registry_path: s
                          field=f"outcomes.{missing[0]}")
 
 
+def groups_of(rows: list[Outcome]) -> list[str]:
+    """Conversation of each row (id prefix before '_t'): its turns must share a fold."""
+    return [r.id.rsplit("_t", 1)[0] if "_t" in r.id else r.id for r in rows]
+
+
 def folds_of(rows: list[Outcome], k: int, seed: int) -> np.ndarray:
-    """Seeded fold per row; rows of one conversation (id prefix before '_t') share a fold."""
-    groups = [r.id.rsplit("_t", 1)[0] if "_t" in r.id else r.id for r in rows]
+    """Seeded fold per row; rows of one conversation share a fold."""
+    groups = groups_of(rows)
     uniq = sorted(set(groups))
     np.random.default_rng(seed).shuffle(uniq)
     fold = {g: i % k for i, g in enumerate(uniq)}
@@ -43,14 +49,20 @@ def folds_of(rows: list[Outcome], k: int, seed: int) -> np.ndarray:
 
 
 def out_of_fold(E: np.ndarray, prompts: list[str], Q: np.ndarray, keys: list[str], cfg,
-                folds: np.ndarray):
+                folds: np.ndarray, groups: list[str] | None = None):
     P = np.zeros_like(Q)
     pr = np.array(prompts, dtype=object)
+    gr = np.array(groups if groups is not None else range(len(prompts)), dtype=object)
     for f in np.unique(folds):
         tr, te = folds != f, folds == f
-        qm = fit_quality(E[tr], list(pr[tr]), Q[tr], keys, cfg.head, cfg.alpha, cfg.k)
+        qm = _fit(E[tr], list(pr[tr]), Q[tr], keys, cfg, list(gr[tr]))
         P[te] = qm.predict(E[te], list(pr[te]))
     return P
+
+
+def _fit(E, prompts, Q, keys, cfg, groups):
+    return fit_quality(E, prompts, Q, keys, cfg.head, cfg.alpha, cfg.k, cfg.alpha_grid,
+                       groups, cfg.seed)
 
 
 def fit_router(data: str, out_dir: str, cfg) -> dict:
@@ -63,10 +75,10 @@ def fit_router(data: str, out_dir: str, cfg) -> dict:
     prompts = [r.prompt for r in rows]
     E = enc(prompts)
     Q = _matrix(rows, keys)
-    qm = fit_quality(E, prompts, Q, keys, cfg.head, cfg.alpha, cfg.k)
+    qm = _fit(E, prompts, Q, keys, cfg, groups_of(rows))
     # The strong_share cut is calibrated on out-of-fold predictions: in-sample kNN
     # predictions see each prompt's own outcome and would put the cut too high.
-    P = out_of_fold(E, prompts, Q, keys, cfg, folds_of(rows, 5, cfg.seed)) \
+    P = out_of_fold(E, prompts, Q, keys, cfg, folds_of(rows, 5, cfg.seed), groups_of(rows)) \
         if len(rows) >= 10 else qm.predict(E, prompts)
     cut = calibrate_strong_cut(P, keys, registry, cfg.rule.strong_share)
     router = LearnedRouter(registry, qm, enc, dataclasses.asdict(cfg.rule), cut,

@@ -1,9 +1,10 @@
 """The learned router: predict every model's quality for a prompt, then `decide`.
 
-Prompt features are frozen MiniLM sentence embeddings (unit length) plus a few
-surface counts (length, words, numbers, distinct numbers, lines, code, question
-marks; standardized, weight 0.2) that carry difficulty the embedding blurs.
-Heads, measured in benchmarks/bench_router.py and chosen by `head`:
+Prompt features are frozen MiniLM sentence embeddings (unit length) plus surface
+features (features.py: counts and maths cues; standardized, clipped, weight 0.2)
+that carry difficulty the embedding blurs. Heads are fitted in fit.py (each
+model's L2 strength by inner CV), measured in benchmarks/bench_router.py and
+chosen by `head`:
 
 - logreg: one logistic regression per model on soft labels (a quality q counts
   as q of a success and 1-q of a failure), so predictions are in [0, 1];
@@ -15,8 +16,8 @@ Heads, measured in benchmarks/bench_router.py and chosen by `head`:
   model fails; averaging them was the best choice on both dev sets.
 
 Everything the router needs is saved in one directory: router.json (settings,
-calibrated cut, model keys) and arrays.safetensors (ridge weights, the kNN
-bank). Same data + seed give the same bytes.
+chosen alphas, calibrated cut, model keys) and arrays.safetensors (linear
+weights, the kNN bank). Same data + seed give the same bytes.
 """
 from __future__ import annotations
 
@@ -28,24 +29,13 @@ import numpy as np
 
 from .base import BaseRouter, cheapest, strongest
 from .decide import decide
+from .features import scale, surface
 from .registry import Registry
 
 ROUTER_FILE = "router.json"
 ARRAYS_FILE = "arrays.safetensors"
 HEADS = ("logreg", "ridge", "knn", "blend")
 SURFACE_WEIGHT = 0.2
-
-
-def surface(prompts: list[str]) -> np.ndarray:
-    import re
-
-    rows = []
-    for p in prompts:
-        nums = re.findall(r"\d+(?:\.\d+)?", p)
-        rows.append([np.log1p(len(p)), np.log1p(len(p.split())), np.log1p(len(nums)),
-                     np.log1p(len(set(nums))), p.count("\n"), float("```" in p or "def " in p),
-                     p.count("?")])
-    return np.array(rows, dtype=np.float64)
 
 
 class PromptEncoder:
@@ -82,7 +72,7 @@ class PromptEncoder:
 class QualityModel:
     keys: list[str]
     head: str
-    alpha: float
+    alphas: list[float]  # L2 strength used per model (chosen by inner CV or given)
     k: int
     coef: np.ndarray        # [m, d + surface]
     intercept: np.ndarray   # [m]
@@ -92,7 +82,7 @@ class QualityModel:
     bank_q: np.ndarray      # [n, m] qualities, NaN where a model was not graded
 
     def features(self, E: np.ndarray, prompts: list[str]) -> np.ndarray:
-        S = (surface(prompts) - self.s_mean) / self.s_std
+        S = scale(surface(prompts), self.s_mean, self.s_std)
         return np.hstack([E, SURFACE_WEIGHT * S]).astype(np.float32)
 
     def predict(self, E: np.ndarray, prompts: list[str]) -> np.ndarray:
@@ -117,45 +107,6 @@ class QualityModel:
             w = np.clip(np.take_along_axis(s, idx, 1), 1e-6, None)
             pred[:, j] = (w * q[idx]).sum(1) / w.sum(1)
         return pred
-
-
-def fit_quality(E: np.ndarray, prompts: list[str], Q: np.ndarray, keys: list[str],
-                head: str = "blend", alpha: float = 1.0, k: int = 50) -> QualityModel:
-    """alpha: L2 strength (ridge alpha; logistic C = 1/alpha)."""
-    from sklearn.linear_model import LogisticRegression, Ridge
-
-    if head not in HEADS:
-        raise ValueError(f"unknown head '{head}'; choose from {HEADS}")
-    S = surface(prompts)
-    s_mean, s_std = S.mean(0), S.std(0)
-    s_std[s_std == 0] = 1.0
-    qm = QualityModel(keys, head, alpha, k, np.zeros(0), np.zeros(0), s_mean, s_std,
-                      E.astype(np.float32), Q.astype(np.float32))
-    X = qm.features(E, prompts).astype(np.float64)
-    coef = np.zeros((len(keys), X.shape[1]))
-    icpt = np.zeros(len(keys))
-    for j in range(len(keys)):
-        ok = ~np.isnan(Q[:, j])
-        if ok.sum() == 0:
-            raise ValueError(f"model '{keys[j]}' has no graded outcomes")
-        q = Q[ok, j]
-        if head == "ridge":
-            m = Ridge(alpha=alpha).fit(X[ok], q)
-        elif head != "knn":
-            # soft labels: each prompt is a success with weight q and a failure with 1 - q
-            Xd = np.vstack([X[ok], X[ok]])
-            yd = np.r_[np.ones(len(q)), np.zeros(len(q))]
-            wd = np.r_[q, 1 - q] + 1e-6
-            if len(set(q)) == 1:  # one outcome only: a constant model, no solver needed
-                coef[j], icpt[j] = 0.0, np.log((q[0] + 1e-3) / (1 - q[0] + 1e-3))
-                continue
-            m = LogisticRegression(C=1.0 / alpha, max_iter=3000).fit(Xd, yd, sample_weight=wd)
-        else:
-            continue
-        coef[j], icpt[j] = np.ravel(m.coef_), np.ravel(m.intercept_)[0] \
-            if np.ndim(m.intercept_) else m.intercept_
-    qm.coef, qm.intercept = coef.astype(np.float32), icpt.astype(np.float32)
-    return qm
 
 
 class LearnedRouter(BaseRouter):
@@ -193,7 +144,7 @@ class LearnedRouter(BaseRouter):
                    "s_mean": self.qm.s_mean.astype(np.float64),
                    "s_std": self.qm.s_std.astype(np.float64), "bank": self.qm.bank,
                    "bank_q": self.qm.bank_q}, str(d / ARRAYS_FILE))
-        blob = dict(meta, keys=self.qm.keys, head=self.qm.head, alpha=self.qm.alpha,
+        blob = dict(meta, keys=self.qm.keys, head=self.qm.head, alphas=self.qm.alphas,
                     k=self.qm.k, encoder=self.encoder.name,
                     encoder_layers=self.encoder.layers, rule=self.rule,
                     strong_cut=self.strong_cut, prefer_edge=self.prefer_edge)
@@ -207,7 +158,8 @@ class LearnedRouter(BaseRouter):
         d = Path(router_dir)
         blob = json.loads((d / ROUTER_FILE).read_text())
         arr = load_file(str(d / ARRAYS_FILE))
-        qm = QualityModel(blob["keys"], blob["head"], blob["alpha"], blob["k"], arr["coef"],
+        alphas = blob.get("alphas") or [blob["alpha"]] * len(blob["keys"])  # pre-inner-CV dirs
+        qm = QualityModel(blob["keys"], blob["head"], alphas, blob["k"], arr["coef"],
                           arr["intercept"], arr["s_mean"], arr["s_std"], arr["bank"],
                           arr["bank_q"])
         enc = encoder or PromptEncoder(blob["encoder"], blob.get("max_seq_len", 256),
