@@ -303,3 +303,21 @@ def test_alpha_grid_validated(value, msg):
 
     with pytest.raises(ConfigError, match=msg.replace("[", r"\[").replace("]", r"\]")):
         load_config(None, [f"alpha_grid={value}"], cls=RouterConfig)
+
+
+def test_router_dir_from_older_features_is_a_clear_error(tmp_path, registry, tiny_encoder_dir):
+    from safetensors.numpy import load_file, save_file
+
+    from loracle.router.learned import ARRAYS_FILE, LearnedRouter
+
+    reg = tmp_path / "models.yaml"
+    reg.write_text(REG)
+    data = _outcomes(tmp_path / "out.jsonl")
+    assert loracle_main(["router", "fit", "--data", str(data), "--out", str(tmp_path / "r"),
+                         "--set", f"registry={reg}", "--set", f"encoder={tiny_encoder_dir}",
+                         "--set", "k=5"]) == 0
+    arr = load_file(str(tmp_path / "r" / ARRAYS_FILE))
+    arr["s_mean"], arr["s_std"] = arr["s_mean"][:7].copy(), arr["s_std"][:7].copy()
+    save_file(arr, str(tmp_path / "r" / ARRAYS_FILE))
+    with pytest.raises(InputError, match="7 surface features.*router fit"):
+        LearnedRouter.load(tmp_path / "r", registry)

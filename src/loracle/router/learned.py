@@ -29,6 +29,7 @@ import numpy as np
 
 from .base import BaseRouter, cheapest, strongest
 from .decide import decide
+from .features import NAMES as SURFACE_NAMES
 from .features import scale, surface
 from .registry import Registry
 
@@ -158,8 +159,12 @@ class LearnedRouter(BaseRouter):
         d = Path(router_dir)
         blob = json.loads((d / ROUTER_FILE).read_text())
         arr = load_file(str(d / ARRAYS_FILE))
-        alphas = blob.get("alphas") or [blob["alpha"]] * len(blob["keys"])  # pre-inner-CV dirs
-        qm = QualityModel(blob["keys"], blob["head"], alphas, blob["k"], arr["coef"],
+        if arr["s_mean"].shape[0] != len(SURFACE_NAMES):
+            from ..errors import InputError
+            raise InputError(f"this router was fit with {arr['s_mean'].shape[0]} surface "
+                             f"features; this loracle uses {len(SURFACE_NAMES)}. Re-run "
+                             "`loracle router fit`", path=str(d / ARRAYS_FILE))
+        qm = QualityModel(blob["keys"], blob["head"], blob["alphas"], blob["k"], arr["coef"],
                           arr["intercept"], arr["s_mean"], arr["s_std"], arr["bank"],
                           arr["bank_q"])
         enc = encoder or PromptEncoder(blob["encoder"], blob.get("max_seq_len", 256),
