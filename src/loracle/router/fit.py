@@ -70,12 +70,17 @@ def _fit_linear(X: np.ndarray, q: np.ndarray, head: str, alpha: float):
     return np.ravel(m.coef_), float(np.ravel(m.intercept_)[0])
 
 
-def _inner_folds(n: int, groups, seed: int) -> np.ndarray:
-    g = list(range(n)) if groups is None else list(groups)
+def group_folds(groups, k: int, seed: int) -> np.ndarray:
+    """Seeded fold (0..k-1) per row; rows of one group share a fold."""
+    g = list(groups)
     uniq = sorted(set(g), key=str)
     np.random.default_rng(seed).shuffle(uniq)
-    fold = {u: i % INNER_FOLDS for i, u in enumerate(uniq)}
+    fold = {u: i % k for i, u in enumerate(uniq)}
     return np.array([fold[u] for u in g])
+
+
+def _inner_folds(n: int, groups, seed: int) -> np.ndarray:
+    return group_folds(range(n) if groups is None else groups, INNER_FOLDS, seed)
 
 
 def _pick_alpha(X, q, head, grid, inner) -> float | None:

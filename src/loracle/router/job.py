@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..io import atomic_write_json, atomic_write_text, repo_path, sha256_file
 from .base import deployment_for, strongest
 from .data import Outcome, load_outcomes
-from .fit import fit_quality
+from .fit import fit_quality, group_folds
 from .learned import LearnedRouter, PromptEncoder, calibrate_strong_cut
 from .registry import Registry, load_registry
 
@@ -41,11 +41,7 @@ def groups_of(rows: list[Outcome]) -> list[str]:
 
 def folds_of(rows: list[Outcome], k: int, seed: int) -> np.ndarray:
     """Seeded fold per row; rows of one conversation share a fold."""
-    groups = groups_of(rows)
-    uniq = sorted(set(groups))
-    np.random.default_rng(seed).shuffle(uniq)
-    fold = {g: i % k for i, g in enumerate(uniq)}
-    return np.array([fold[g] for g in groups])
+    return group_folds(groups_of(rows), k, seed)
 
 
 def out_of_fold(E: np.ndarray, prompts: list[str], Q: np.ndarray, keys: list[str], cfg,
@@ -75,10 +71,11 @@ def fit_router(data: str, out_dir: str, cfg) -> dict:
     prompts = [r.prompt for r in rows]
     E = enc(prompts)
     Q = _matrix(rows, keys)
-    qm = _fit(E, prompts, Q, keys, cfg, groups_of(rows))
+    groups = groups_of(rows)
+    qm = _fit(E, prompts, Q, keys, cfg, groups)
     # The strong_share cut is calibrated on out-of-fold predictions: in-sample kNN
     # predictions see each prompt's own outcome and would put the cut too high.
-    P = out_of_fold(E, prompts, Q, keys, cfg, folds_of(rows, 5, cfg.seed), groups_of(rows)) \
+    P = out_of_fold(E, prompts, Q, keys, cfg, folds_of(rows, 5, cfg.seed), groups) \
         if len(rows) >= 10 else qm.predict(E, prompts)
     cut = calibrate_strong_cut(P, keys, registry, cfg.rule.strong_share)
     router = LearnedRouter(registry, qm, enc, dataclasses.asdict(cfg.rule), cut,
