@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, grounded,
-                                       number_spans, parse_value, rewrites, spans)
+from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, enum_mentions,
+                                       enum_of, grounded, number_spans, parse_value, rewrites,
+                                       spans)
+
+# What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
+_LIST_GAP = re.compile(r"[\s,]*(?:(?:and|or|&|plus|as well as)\s+)?(?:an?\s+|the\s+)?", re.I)
 
 _PY = {"string": "str", "integer": "int", "float": "float", "boolean": "bool", "array": "list",
        "tuple": "tuple", "dict": "dict", "any": "Any"}
@@ -70,6 +74,7 @@ class LMArgDecoder:
         self.last_end: int | None = None  # where the last copied string ended
         self.positions: dict[str, tuple[int, int]] = {}  # the last call's value spans
         self.last_span: tuple[int, int] | None = None
+        self.picked: list = []  # items already in the list being decoded
 
     def _ids(self, text: str) -> list[int]:
         return self.tok(text, add_special_tokens=False).input_ids
@@ -195,9 +200,16 @@ class LMArgDecoder:
         the model chose or None, logits). `close` overrides a number's terminators."""
         t = spec.get("type")
         if spec.get("enum"):
-            opts = [str(e) for e in spec["enum"]]
+            # The values the question names, when it names any (within the region, after
+            # the last call's), else all of them.
+            named = [x for x in self._named(question, spec) if x[2] not in self.picked]
+            opts = [v for *_, v in named] or [str(e) for e in spec["enum"]
+                                              if e not in self.picked]
             end = self.quote if t in ("string", None) else (close or self.term)
             text, tid, logits = self._copy_choice(logits, opts, end)
+            hit = next((x for x in named if x[2] == text), None)
+            if hit:
+                self.last_span, self.last_end = hit[:2], hit[1]
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
             found = self._where(number_spans(question, spec), lambda x: x[0])
@@ -210,6 +222,31 @@ class LMArgDecoder:
         text, tid, logits = self._copy_string(logits, question, spec)
         return (parse_value(json.dumps(text), spec) if text.strip() else None), tid, logits
 
+    def _named(self, question: str, spec: dict) -> list[tuple[int, int, str]]:
+        if spec.get("type") not in ("string", None) or not spec.get("enum"):
+            return []
+        return self._where(enum_mentions(question, spec["enum"]), lambda x: x[0])
+
+    def _enum_list(self, logits, question: str, item: dict):
+        """A list of enum values the question names: the model picks one; the list is the
+        enumeration that holds it ("timings, exhibitions, and accessibility"), in question
+        order. None when the question names none."""
+        named = self._named(question, item)
+        if not named:
+            return None
+        self.picked = []
+        v, _, _ = self._scalar(self._step(self._ids('"')), question, item, self.comma)
+        k = next((i for i, x in enumerate(named) if x[2] == v), None)
+        if k is None:
+            return None if v is None else [v]
+        lo = hi = k
+        while lo > 0 and _LIST_GAP.fullmatch(question[named[lo - 1][1]:named[lo][0]]):
+            lo -= 1
+        while hi + 1 < len(named) and _LIST_GAP.fullmatch(question[named[hi][1]:named[hi + 1][0]]):
+            hi += 1
+        self.last_span = (named[lo][0], named[hi][1])
+        return [x[2] for x in named[lo:hi + 1]]
+
     def _array(self, logits, question: str, spec: dict):
         """A required list of scalars: items copied one by one; after each the model chooses
         between another item (`,`) and the end of the list (`]`)."""
@@ -219,6 +256,9 @@ class LMArgDecoder:
             return parse_value(self._free(logits, "[", 40), spec)
         out: list = []
         self.after = None
+        if item.get("enum") and (named := self._enum_list(logits, question, item)):
+            return named
+        self.picked = out
         for _ in range(8):
             if quoted:
                 logits = self._step(self._ids('"' if not out else ', "'))
@@ -274,7 +314,7 @@ class LMArgDecoder:
             lead = (", " if args else "") + f"{p}="
             start = self.cache.get_seq_length()
             logits = self._step(self._ids(pending + lead + opener))
-            self.last_span, self.keep = None, None
+            self.last_span, self.keep, self.picked, stated = None, None, [], False
             if p in last_pos:  # the same value again, or one stated after the last call's
                 ps, seg = last_pos[p][0], max(e for _, e in last_pos.values())
                 self.keep = lambda i, ps=ps, seg=seg: i == ps or i >= seg
@@ -285,6 +325,13 @@ class LMArgDecoder:
                 value = self._scalar(logits, question, spec)[0]
             elif required and is_list:
                 value = self._array(logits, question, spec)
+            elif enum_of(spec) and t in ("string", "array"):
+                # An optional enum is set only to values the question names: on the dev slice
+                # a named one was wanted or accepted 45 times out of 45, an unnamed one never.
+                named = self._named(question, spec if t == "string" else spec.get("items", {}))
+                value = None if not named else self._scalar(logits, question, spec)[0] \
+                    if t == "string" else self._enum_list(logits, question, spec["items"])
+                stated = value is not None
             elif t in ("integer", "float"):
                 value = parse_value(self._number(logits, t == "float"), spec)
             else:
@@ -295,7 +342,7 @@ class LMArgDecoder:
             self.cache.crop(start - self.cache.get_seq_length())  # negative: drop the tail
             if value is None or value == "" or value == []:
                 continue
-            if required or t == "boolean" or grounded(value, question):
+            if required or stated or t == "boolean" or grounded(value, question):
                 args[p] = value
                 pending += lead + _literal(value)
                 if self.last_span is not None:

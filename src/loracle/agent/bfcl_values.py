@@ -71,8 +71,11 @@ def grounded(value: Any, question: str) -> bool:
         return False
     if isinstance(value, list):
         return bool(value) and all(grounded(v, question) for v in value)
-    if isinstance(value, (int, float)):
-        return any(float(n.replace(",", "")) == value for n in _NUM.findall(question))
+    if isinstance(value, (int, float)):  # as digits, or a number word ("three days"; not
+        # "one", which is mostly a pronoun: "one of", "another one")
+        return any(float(n.replace(",", "")) == value for n in _NUM.findall(question)) or \
+            value >= 2 and any(_WORD_NUMS.get(w) == value for w in re.findall(r"[a-z]+",
+                                                                              question.lower()))
     # Whole words: a decoded "m" or "K" is inside every question but stated in none.
     return len(value) > 1 and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", question,
                                         re.I) is not None
@@ -174,3 +177,29 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
             ends.add(w.end())
             ends.add(w.start() + len(w.group().rstrip(".'-&")))
     return starts, ends
+
+
+def enum_mentions(question: str, values: list) -> list[tuple[int, int, str]]:
+    """The string enum values the question names, as (start, end, value) in question order:
+    every content word of the value appears (5-letter stems, any case: "vegan food" names
+    "Vegan", "trial date" names "trial_date"). A value inside a longer named one ("New" of
+    "Like New") is dropped. On the dev slice a named optional enum was wanted (or accepted)
+    45 times out of 45, an unnamed one never."""
+    found = []
+    for v in values:
+        if not isinstance(v, str) or not (w := _words(v)) or not w <= _words(question):
+            continue
+        first = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", v).replace("_", " ")
+                           .lower())
+        first = [x for x in first if x not in _STOP] or first
+        hits = [m for x in first if (m := re.search(rf"(?<![a-z]){re.escape(x[:5])}",
+                                                    question, re.I))]
+        if hits:
+            found.append((min(m.start() for m in hits), max(m.end() for m in hits), v, w))
+    return sorted((a, b, v) for a, b, v, w in found
+                  if not any(w < w2 for *_, w2 in found))
+
+
+def enum_of(spec: dict) -> list | None:
+    """A parameter's enum, or its list items' enum."""
+    return spec.get("enum") or (spec.get("items") or {}).get("enum")
