@@ -2,6 +2,8 @@
 non-live AST numbers.
 
 usage: python benchmarks/bench_bfcl.py [--limit N] [--folds 2] [--seed 0] [--no-lm]
+       python benchmarks/bench_bfcl.py --fit-all src/loracle/agent/bfcl_model  (the shipped
+       selector and gate: fit on every dev row, nothing scored)
 
 Question ids of all five files are split into K seeded folds; the answerer is fit on the
 other folds and scores only its own fold, so every reported number is held-out. The answerer
@@ -39,6 +41,8 @@ def main() -> None:
     ap.add_argument("--dev", type=int, default=60,
                     help="the first N questions per category (seed-0 order) were read while "
                          "writing the value rules; they are reported apart from the rest")
+    ap.add_argument("--fit-all", default="", metavar="DIR",
+                    help="fit on every row, save the selector to DIR and exit (no scores)")
     args = ap.parse_args()
     from tqdm import tqdm
 
@@ -66,6 +70,10 @@ def main() -> None:
         scored.update(ids[:args.limit] if args.limit else ids)
 
     enc = CachedEncoder(PromptEncoder("embedded:all-minilm-l6-v2", max_len=128))
+    if args.fit_all:
+        BfclAnswerer(encoder=enc).fit([r for _, r in rows], answers).save(args.fit_all)
+        print(f"fit on {len(rows)} rows -> {args.fit_all}/selector.json")
+        return
     decoder = (lambda q, f, prev=None, region=None: {}) if args.no_lm else None
     shared_dec = None
     results: list[dict] = []

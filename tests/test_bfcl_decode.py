@@ -4,11 +4,14 @@ rewrite the parameter asks for), a number must be one the question states, an en
 of the enum. That is the constraint's whole promise, so it is what these tests hold it to."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
 from loracle.agent.bfcl_decode import flag_asked
+from loracle.agent.bfcl_gate import GATE_FEATURES
 from loracle.agent.bfcl_values import date_format, dates_in, number_spans, rewrites, spans
 
 HOTEL = {"name": "book_hotel", "description": "Book a hotel room.",
@@ -100,7 +103,7 @@ def test_continued_lists_stop_at_a_repeat_or_a_missing_value():
     row = {"id": "p", "question": [[{"role": "user", "content": "Areas of squares with side "
                                      "3 then side 7 then side 9"}]], "function": [area]}
     assert [c["arguments"]["side"] for c in a.answer(row)] == [3, 7, 9]
-    a.multi_coef, a.multi_bias = np.zeros(64 + 6), -1.0  # the gate says: one call
+    a.gate = {"features": GATE_FEATURES, "baseline": -1.0, "trees": []}  # the gate: one call
     assert [c["arguments"]["side"] for c in a.answer(row)] == [3]
 
 
@@ -131,3 +134,48 @@ def test_continued_call_takes_the_same_or_a_later_value(decoder):
     nxt = decoder(q, f, prev=[first])
     assert first["x"] in (4, 6, 8)
     assert nxt["x"] == first["x"] or nxt["x"] > first["x"]
+
+
+def test_gate_trees_in_json_score_as_sklearn_does():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from loracle.agent.bfcl_gate import fit_gate, gate_score
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, len(GATE_FEATURES)))
+    y = (X[:, 2] + X[:, 9] * X[:, 0] > 0.3).astype(float)
+    gate = json.loads(json.dumps(fit_gate(X, y)))  # what save/load sees
+    ref = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05,
+                                         class_weight="balanced", random_state=0,
+                                         early_stopping=False).fit(X, y)
+    Xt = rng.normal(size=(50, len(GATE_FEATURES)))
+    assert np.allclose([gate_score(gate, list(x)) for x in Xt], ref.decision_function(Xt))
+    assert 0.8 < np.mean([(gate_score(gate, list(x)) >= 0) == (x[2] + x[9] * x[0] > 0.3)
+                          for x in Xt])
+
+
+def test_enum_mentions_by_stem_in_question_order_longest_wins():
+    from loracle.agent.bfcl_values import enum_mentions
+    q = "Is the vintage game like new? Show strength and weakness traits, and the trial date."
+    vals = ["New", "Like New", "Used", "strengths", "weaknesses", "trial_date", "status"]
+    assert [v for *_, v in enum_mentions(q, vals)] == ["Like New", "strengths", "weaknesses",
+                                                       "trial_date"]
+    a, b, _ = enum_mentions(q, ["Like New"])[0]
+    assert q[a:b].lower() == "like new"
+    assert enum_mentions("Nothing here.", vals) == []
+
+
+AMENITY = {"name": "find_park", "description": "Find parks.", "parameters": {
+    "type": "dict", "required": ["city"], "properties": {
+        "city": {"type": "string", "description": "City."},
+        "amenities": {"type": "array", "description": "Wanted amenities.", "items": {
+            "type": "string", "enum": ["Tennis Court", "Picnic Area", "Playground", "Pool"]}},
+        "order": {"type": "string", "enum": ["nearest", "largest"], "description": "Sort."}}}}
+
+
+def test_optional_enums_only_take_named_values_and_lists_take_the_enumeration(decoder):
+    q = "Find parks in Denver that have a Tennis Court and a Picnic Area."
+    args = decoder(q, AMENITY)
+    assert "order" not in args  # named nowhere: left to the default
+    assert args["amenities"] == ["Tennis Court", "Picnic Area"]  # the whole enumeration
+    args = decoder("Find the largest parks in Denver with a pool.", AMENITY)
+    assert args["order"] == "largest" and args["amenities"] == ["Pool"]

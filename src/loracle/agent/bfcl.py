@@ -19,6 +19,7 @@ from typing import Any, Callable, Protocol
 import numpy as np
 
 from loracle.agent.bfcl_enumerate import expand
+from loracle.agent.bfcl_gate import GATE_FEATURES, first_call, fit_gate, gate_features, gate_score
 from loracle.agent.bfcl_values import _NUM, _params, _words
 from loracle.errors import InputError
 from loracle.io import atomic_write_json, atomic_write_text, read_jsonl
@@ -120,18 +121,6 @@ def features(question: str, functions: list[dict], enc: Encoder) -> np.ndarray:
     return np.asarray(rows, dtype=np.float64)
 
 
-def multi_features(question: str, function: dict, enc: Encoder) -> np.ndarray:
-    """Whether the question asks for this function more than once: its sentence embedding
-    (enumerating questions read alike) and counts of enumeration cues."""
-    props, req = _params(function)
-    numeric = sum(props.get(p, {}).get("type") in ("integer", "float") for p in req)
-    q = question.lower()
-    cues = [len(re.findall(r"\band\b", q)), q.count(","), float("respectively" in q),
-            float(bool(re.search(r"\b(each|both|all|multiple|several|two|three)\b", q))),
-            len(_NUM.findall(question)) / max(numeric, 1), len(q.split()) / 50]
-    return np.concatenate([enc([question])[0], np.asarray(cues, dtype=np.float64)])
-
-
 # ---------- the answerer ----------
 
 class ArgDecoder(Protocol):
@@ -140,17 +129,15 @@ class ArgDecoder(Protocol):
 
 
 class BfclAnswerer:
-    """fit() learns the function selector (10 weights + bias) and the multi-call gate (a
-    logistic regression over the question embedding and enumeration cues); the LM is used
-    zero-shot."""
+    """fit() learns the function selector (10 weights + bias) and the multi-call gate
+    (boosted trees over enumeration cues, bfcl_gate); the LM is used zero-shot."""
 
     def __init__(self, encoder: Encoder | None = None, decoder: ArgDecoder | None = None,
                  threshold: float = 0.5):
         self._enc, self._dec = encoder, decoder
         self.coef = np.zeros(len(FEATURES))
         self.bias, self.threshold = 0.0, threshold
-        self.multi_coef: np.ndarray | None = None  # None: always expand enumerations
-        self.multi_bias = 0.0
+        self.gate: dict | None = None  # None: always expand enumerations
 
     @property
     def enc(self) -> Encoder:
@@ -180,7 +167,7 @@ class BfclAnswerer:
             y += [float(f["name"] in counts) for f in row["function"]]
             for f in row["function"]:
                 if counts.get(f["name"]):
-                    M.append(multi_features(q, f, self.enc))
+                    M.append(gate_features(q, f, first_call(gt, f["name"])))
                     m.append(float(counts[f["name"]] > 1))
         lr = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(X), np.asarray(y))
         self.coef, self.bias = lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
@@ -192,15 +179,7 @@ class BfclAnswerer:
             return sum(bool(((P[a:b] >= t) == Y[a:b]).all()) for a, b in zip(bounds, bounds[1:]))
         self.threshold = max(np.round(np.arange(0.2, 0.81, 0.05), 2), key=exact).item()
         if len(set(m)) == 2:
-            # Standardised, strongly regularised and class-balanced (few questions repeat a
-            # function); the scaling is folded back into one weight vector.
-            Mx = np.vstack(M)
-            mu, sd = Mx.mean(0), Mx.std(0) + 1e-6
-            g = LogisticRegression(C=0.03, max_iter=3000, class_weight="balanced").fit(
-                (Mx - mu) / sd, np.asarray(m))
-            w = g.coef_[0] / sd
-            self.multi_coef, self.multi_bias = w.astype(np.float64), \
-                float(g.intercept_[0] - mu @ w)
+            self.gate = fit_gate(np.asarray(M, dtype=np.float64), np.asarray(m))
         return self
 
     def select(self, question: str, functions: list[dict]) -> list[dict]:
@@ -217,7 +196,7 @@ class BfclAnswerer:
             region = where.get(f["name"])
             args = self.dec(q, f, region=region)
             avoid = frozenset().union(*[_words(p) for p in _params(f)[0]])
-            multi = self.is_multi(q, f)
+            multi = self.is_multi(q, f, args)
             many = expand(q, args, avoid) if multi else [args]
             # No lexical enumeration: the decoder continues the list, each new call taking
             # values stated later in the question. A repeat, or a call missing a value the
@@ -231,18 +210,16 @@ class BfclAnswerer:
             calls += [{"name": f["name"], "arguments": a} for a in many]
         return calls
 
-    def is_multi(self, question: str, function: dict) -> bool:
-        if self.multi_coef is None:
+    def is_multi(self, question: str, function: dict, first: dict) -> bool:
+        """Whether `function` is called again, given its first call's arguments."""
+        if self.gate is None:
             return True
-        z = multi_features(question, function, self.enc) @ self.multi_coef + self.multi_bias
-        return bool(z >= 0.0)
+        return gate_score(self.gate, gate_features(question, function, first)) >= 0.0
 
     def save(self, out_dir: str | os.PathLike) -> None:
         atomic_write_json(Path(out_dir) / "selector.json", {
             "features": FEATURES, "coef": [round(float(c), 6) for c in self.coef],
-            "bias": round(self.bias, 6), "threshold": self.threshold,
-            "multi_coef": None if self.multi_coef is None else
-            [round(float(c), 6) for c in self.multi_coef], "multi_bias": round(self.multi_bias, 6)})
+            "bias": round(self.bias, 6), "threshold": self.threshold, "gate": self.gate})
 
     @classmethod
     def load(cls, model_dir: str | os.PathLike = MODEL_DIR, **kw: Any) -> "BfclAnswerer":
@@ -250,13 +227,13 @@ class BfclAnswerer:
         try:
             d = json.loads(path.read_text())
             assert d["features"] == FEATURES
+            # A selector saved with the older embedding gate ("multi_coef") must be re-fit.
+            assert "gate" in d and (d["gate"] is None or d["gate"]["features"] == GATE_FEATURES)
         except (OSError, ValueError, KeyError, AssertionError) as e:
             raise InputError(f"not a BFCL selector ({e})", path=str(path)) from None
         a = cls(threshold=d["threshold"], **kw)
         a.coef, a.bias = np.asarray(d["coef"], dtype=np.float64), float(d["bias"])
-        if d.get("multi_coef") is not None:
-            a.multi_coef = np.asarray(d["multi_coef"], dtype=np.float64)
-            a.multi_bias = float(d.get("multi_bias", 0.0))
+        a.gate = d.get("gate")
         return a
 
 

@@ -1,0 +1,82 @@
+"""The multi-call gate: is a chosen function called more than once for this question?
+
+Features are cues a reader would use: how many "and"s and commas, "respectively", "each /
+both / two", "another / again / same", numbers per numeric parameter, capitalised names per
+string parameter, and, strongest, how many sibling values the first call's arguments have in
+the question (`alternatives`: "Berlin and Madrid", "10, 20 and 30 years"). At fit time the
+first call comes from the ground truth; at answer time from the decoder.
+
+The classifier is a small gradient-boosted tree ensemble (sklearn's HistGradientBoosting),
+stored as plain JSON trees so the shipped model needs no pickle. Measured on 2-fold held-out
+functions (all four AST categories, docs/agent.md): right for 83% of functions, against 79%
+for the logistic regression on the MiniLM embedding it replaced, and simple/multiple
+questions are no longer split into two calls as often (98% right instead of 91%).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from loracle.agent.bfcl_enumerate import alternatives
+from loracle.agent.bfcl_values import _NUM, _params, _words, enum_mentions
+
+GATE_FEATURES = ["ands", "commas", "respectively", "quantifier", "nums_per_numeric",
+                 "words_50", "again", "names_per_string", "n_required", "max_siblings",
+                 "max_enum_named"]
+
+
+def gate_features(question: str, function: dict, first: dict) -> list[float]:
+    """The cue vector for one function; `first` is its first call's arguments."""
+    props, req = _params(function)
+    q = question.lower()
+    numeric = sum(props.get(p, {}).get("type") in ("integer", "float") for p in req)
+    strings = sum(props.get(p, {}).get("type") == "string" for p in req)
+    avoid = frozenset().union(*[_words(p) for p in props])
+    sib = [len(alternatives(question, first[p], avoid)) for p in req if p in first]
+    named = [len(enum_mentions(question, s["enum"])) for s in props.values() if s.get("enum")]
+    names = len(re.findall(r"(?<![.?!\"] )(?<!^)\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*", question))
+    return [len(re.findall(r"\band\b", q)), q.count(","), float("respectively" in q),
+            float(bool(re.search(r"\b(each|both|all|multiple|several|two|three|four|five)\b",
+                                 q))),
+            len(_NUM.findall(question)) / max(numeric, 1), len(q.split()) / 50,
+            float(bool(re.search(r"\b(another|second|again|same|other|also|as well)\b", q))),
+            names / max(strings, 1), float(len(req)), float(max(sib or [1])),
+            float(max(named or [0]))]
+
+
+def first_call(ground_truth: list[dict], name: str) -> dict:
+    """The first ground-truth call of `name` as plain arguments (each param's first accepted
+    value; "" means absent)."""
+    call = next(c[name] for c in ground_truth if name in c)
+    return {p: v[0] for p, v in call.items() if v and v[0] != ""}
+
+
+def fit_gate(X: np.ndarray, y: np.ndarray, seed: int = 0) -> dict:
+    """Gradient-boosted trees (class-balanced; few functions are called twice) as JSON."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    h = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05,
+                                       class_weight="balanced", random_state=seed,
+                                       early_stopping=False).fit(X, y)
+    trees = []
+    for (pred,) in h._predictors:  # binary: one tree per boosting round
+        n = pred.nodes
+        trees.append({"feature": n["feature_idx"].tolist(),
+                      "threshold": n["num_threshold"].tolist(),
+                      "left": n["left"].tolist(), "right": n["right"].tolist(),
+                      "leaf": n["is_leaf"].astype(int).tolist(),
+                      "value": n["value"].tolist()})
+    return {"features": GATE_FEATURES, "baseline": float(np.ravel(h._baseline_prediction)[0]),
+            "trees": trees}
+
+
+def gate_score(gate: dict[str, Any], x: list[float]) -> float:
+    """The ensemble's log-odds that the function is called more than once."""
+    z = gate["baseline"]
+    for t in gate["trees"]:
+        i = 0
+        while not t["leaf"][i]:
+            i = t["left"][i] if x[t["feature"][i]] <= t["threshold"][i] else t["right"][i]
+        z += t["value"][i]
+    return z
