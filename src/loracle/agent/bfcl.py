@@ -77,6 +77,12 @@ def regions(question: str, functions: list[dict], enc: Encoder) -> dict[str, lis
             or [spans[int(sim[i].argmax())]] for i, f in enumerate(functions)}
 
 
+def _text(question: str, region: list[tuple[int, int]] | None) -> str:
+    """What the multi-call gate reads: the function's clauses when several functions share
+    the question (the other tasks' "and"s say nothing about this one), else all of it."""
+    return " ".join(question[a:b].strip() for a, b in region) if region else question
+
+
 def _func_text(f: dict) -> str:
     return f"{f['name'].replace('_', ' ').replace('.', ' ')}: {f.get('description', '')}"
 
@@ -164,10 +170,12 @@ class BfclAnswerer:
             counts = {n: sum(n in call for call in gt) for call in gt for n in call}
             q = question_text(row)
             X.append(features(q, row["function"], self.enc))
+            where = regions(q, [f for f in row["function"] if f["name"] in counts], self.enc)
             y += [float(f["name"] in counts) for f in row["function"]]
             for f in row["function"]:
                 if counts.get(f["name"]):
-                    M.append(gate_features(q, f, first_call(gt, f["name"])))
+                    M.append(gate_features(_text(q, where.get(f["name"])), f,
+                                           first_call(gt, f["name"])))
                     m.append(float(counts[f["name"]] > 1))
         lr = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(X), np.asarray(y))
         self.coef, self.bias = lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
@@ -196,8 +204,8 @@ class BfclAnswerer:
             region = where.get(f["name"])
             args = self.dec(q, f, region=region)
             avoid = frozenset().union(*[_words(p) for p in _params(f)[0]])
-            multi = self.is_multi(q, f, args)
-            many = expand(q, args, avoid) if multi else [args]
+            multi = self.is_multi(_text(q, region), f, args)
+            many = expand(q, args, avoid, _params(f)[0]) if multi else [args]
             # No lexical enumeration: the decoder continues the list, each new call taking
             # values stated later in the question. A repeat, or a call missing a value the
             # first one had, ends it.

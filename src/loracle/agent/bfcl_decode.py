@@ -18,7 +18,9 @@ from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, e
                                        spans)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
-_LIST_GAP = re.compile(r"[\s,]*(?:(?:and|or|&|plus|as well as)\s+)?(?:an?\s+|the\s+)?", re.I)
+# A conjunction may have one word on either side ("fiction section and free Wi-Fi").
+_LIST_GAP = re.compile(r"[\s,]*(?:(?:[A-Za-z-]+\s+)?(?:and|or|&|plus|as well as)\s+"
+                       r"(?:an?\s+|the\s+)?(?:[A-Za-z-]+\s+)?)?", re.I)
 
 _PY = {"string": "str", "integer": "int", "float": "float", "boolean": "bool", "array": "list",
        "tuple": "tuple", "dict": "dict", "any": "Any"}

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from loracle.agent.bfcl_values import _STOP, _words, coerce
+from loracle.agent.bfcl_values import _STOP, _words, coerce, enum_mentions
 
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 
@@ -45,10 +45,11 @@ def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> l
     if not m:
         return [value]
     out, rest = [value], question[m.end():]
-    # "the factorial of 5, the factorial of 3": numbers after the same two words are siblings.
-    ctx = re.search(r"([A-Za-z]+\W+[A-Za-z]+\W*)$", question[:m.start()])
-    if ctx and not set(ctx.group(1).lower().split()) <= _STOP:
-        sib = re.findall(re.escape(ctx.group(1)) + r"\$?(-?\d[\d,]*(?:\.\d+)?)", question)
+    # "the factorial of 5, the factorial of 3": numbers after the same words are siblings.
+    # Two words of context, three when those two are stop words ("kilograms and is 180"),
+    # else the one word before ("this game 20 times ... the game 50 times").
+    for ctx in _contexts(question[:m.start()]):
+        sib = re.findall(re.escape(ctx) + r"\$?(-?\d[\d,]*(?:\.\d+)?)", question)
         conv = [coerce(x.replace(",", ""), {"type": "float" if isinstance(value, float)
                                             else "integer"}) for x in sib]
         if len(conv) > 1 and value in conv:
@@ -61,7 +62,29 @@ def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> l
     return [v for v in out if v is not None]
 
 
-def expand(question: str, args: dict, avoid: frozenset = frozenset()) -> list[dict]:
+def _contexts(before: str) -> list[str]:
+    """The contexts, longest first, whose repeats before another number make it a sibling."""
+    out = []
+    for n in (2, 3):
+        ctx = re.search(r"((?:[A-Za-z]+\W+){%d})$" % n, before)
+        if ctx and not set(re.findall(r"[a-z]+", ctx.group(1).lower())) <= _STOP:
+            out.append(ctx.group(1))
+            break
+    one = re.search(r"([A-Za-z]+\W+)$", before)
+    if one and one.group(1).split()[0].lower() not in _STOP:
+        out.append(one.group(1))
+    return out
+
+
+def enum_alternatives(question: str, value: Any, spec: dict) -> list:
+    """An enum value and the other values of its enum the question names ("driving ...
+    then bicycling ... and finally transit")."""
+    named = [v for *_, v in enum_mentions(question, spec.get("enum") or [])]
+    return [value] + [v for v in named if v != value] if value in named else [value]
+
+
+def expand(question: str, args: dict, avoid: frozenset = frozenset(),
+           props: dict | None = None) -> list[dict]:
     """One call's arguments -> the parallel calls the question enumerates: equal-length lists
     zip ("respectively"), unequal ones multiply; a value already used by another param
     ("between 5 and 10") is no alternative."""
@@ -70,7 +93,10 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset()) -> list[di
     used = {key(v) for v in args.values()}
     lists = {}
     for p, v in args.items():
-        alts = [a for a in alternatives(question, v, avoid)[1:] if key(a) not in used]
+        spec = (props or {}).get(p, {})
+        found = enum_alternatives(question, v, spec) if spec.get("enum") else \
+            alternatives(question, v, avoid)
+        alts = [a for a in found[1:] if key(a) not in used]
         if alts:
             lists[p] = [v] + alts
     if not lists:

@@ -176,26 +176,37 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
         if not joined(k):
             ends.add(w.end())
             ends.add(w.start() + len(w.group().rstrip(".'-&")))
+            if w.group().endswith("'s"):  # "Madrid's music stores": the value is "Madrid"
+                ends.add(w.end() - 2)
     return starts, ends
+
+
+def _same_word(a: str, b: str) -> bool:
+    """"strength"/"strengths", "detail"/"detailed": one is the other plus a short suffix."""
+    short, long_ = sorted((a, b), key=len)
+    return long_.startswith(short) and (short == long_ or len(short) >= 3
+                                        and len(long_) - len(short) <= 3)
 
 
 def enum_mentions(question: str, values: list) -> list[tuple[int, int, str]]:
     """The string enum values the question names, as (start, end, value) in question order:
-    every content word of the value appears (5-letter stems, any case: "vegan food" names
-    "Vegan", "trial date" names "trial_date"). A value inside a longer named one ("New" of
-    "Like New") is dropped. On the dev slice a named optional enum was wanted (or accepted)
-    45 times out of 45, an unnamed one never."""
+    every content word of the value appears, give or take a short suffix, in any case
+    ("vegan food" names "Vegan", "trial date" names "trial_date", "transportation" does not
+    name "transit"). A value inside a longer named one ("New" of "Like New") is dropped. On
+    the dev slice a named optional enum was wanted (or accepted) 45 times out of 45, an
+    unnamed one never."""
+    qwords = [(m.start(), m.end(), m.group().lower()) for m in re.finditer(r"[A-Za-z]+",
+                                                                          question)]
     found = []
     for v in values:
-        if not isinstance(v, str) or not (w := _words(v)) or not w <= _words(question):
+        if not isinstance(v, str):
             continue
-        first = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", v).replace("_", " ")
-                           .lower())
-        first = [x for x in first if x not in _STOP] or first
-        hits = [m for x in first if (m := re.search(rf"(?<![a-z]){re.escape(x[:5])}",
-                                                    question, re.I))]
-        if hits:
-            found.append((min(m.start() for m in hits), max(m.end() for m in hits), v, w))
+        vw = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", v).replace("_", " ")
+                        .lower())
+        vw = [w for w in vw if w not in _STOP] or vw
+        hits = [next((h for h in qwords if _same_word(w, h[2])), None) for w in vw]
+        if vw and all(hits):
+            found.append((min(h[0] for h in hits), max(h[1] for h in hits), v, set(vw)))
     return sorted((a, b, v) for a, b, v, w in found
                   if not any(w < w2 for *_, w2 in found))
 
