@@ -9,7 +9,7 @@ import pytest
 from loracle.agent import bfcl
 from loracle.agent.bfcl import BfclAnswerer, answer_file, load_questions
 from loracle.agent.bfcl_enumerate import alternatives, expand
-from loracle.agent.bfcl_values import coerce, grounded, parse_value
+from loracle.agent.bfcl_values import coerce, grounded, parse_value, spans
 from loracle.errors import InputError
 
 AREA = {"name": "triangle_area", "description": "Calculate the area of a triangle.",
@@ -72,6 +72,29 @@ def test_enumerations_become_parallel_calls():
     # Unequal lists multiply.
     assert len(expand("weather in Paris and Rome in 2019, 2020 and 2021",
                       {"city": "Paris", "year": 2019})) == 6
+
+
+def test_siblings_by_context_words_and_by_named_enum_values():
+    q = ("The first person weighs 75 kilograms and is 180 centimeters tall, the second "
+         "person weighs 60 kilograms and is 165 centimeters tall.")
+    # "and is" is all stop words: three words of context ("kilograms and is") decide.
+    assert expand(q, {"weight": 75, "height": 180}) == [{"weight": 75, "height": 180},
+                                                        {"weight": 60, "height": 165}]
+    q = "If you play this game 20 times, ... Also, if you play the game 50 times, ..."
+    assert alternatives(q, 20) == [20, 50]  # one content word of context: "game"
+    mode = {"mode": {"type": "string", "enum": ["driving", "walking", "transit"]}}
+    q = "Traffic from A to B when driving, then from B to C by transit."
+    assert [c["mode"] for c in expand(q, {"mode": "driving"}, props=mode)] == \
+        ["driving", "transit"]
+    assert expand(q, {"mode": "driving"}) == [{"mode": "driving"}]  # no enum: no sibling
+
+
+def test_copied_values_never_start_on_a_state_code_or_end_on_a_stop_word():
+    t = "restaurants in Los Angeles, CA for the next days and in New York, USA that"
+    starts, ends = spans(t, set())
+    assert not {t[i:i + 2] for i in starts} & {"CA", "US"}
+    assert {"Los Angeles", "Los Angeles, CA"} <= {t[t.index("Los"):e] for e in ends}
+    assert not any(t[:e].endswith((" for", " and", " that")) for e in ends)
 
 
 def test_irrelevant_question_gets_no_call_with_fake_scorer():

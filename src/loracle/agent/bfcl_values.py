@@ -170,9 +170,14 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
         # A stop word, or a formula's name ("f(x) = 3x^2", "y=2x+3": the value is the rest).
         lead = (w.group().lower() in _STOP and not cap(k)) or \
             re.match(r"\s*(\(\w\))?\s*=", text[w.end():]) is not None
+        # "Los Angeles, CA" / "New York, USA": the code belongs to the city before it.
+        code = k > 0 and re.fullmatch(r"[A-Z]{2,3}", w.group()) is not None and \
+            re.fullmatch(r",\s*", text[words[k - 1].end():w.start()]) is not None and cap(k - 1)
         if not (k == 0 and proper) and not lead and w.start() not in exclude \
-                and not (k > 0 and joined(k - 1)):
+                and not (k > 0 and joined(k - 1)) and not code:
             starts.append(w.start())
+        if w.group().lower() in _STOP and not cap(k):  # "CA for", "Paris and": never a value
+            continue
         if not joined(k):
             ends.add(w.end())
             ends.add(w.start() + len(w.group().rstrip(".'-&")))
