@@ -125,6 +125,29 @@ def test_save_load_roundtrip(tmp_path):
         BfclAnswerer.load(tmp_path)
 
 
+def test_gate_survives_save_and_load_and_an_old_gate_is_refused(tmp_path):
+    from loracle.agent.bfcl_gate import GATE_FEATURES, fit_gate, gate_score
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, len(GATE_FEATURES)))
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder)
+    a.gate = fit_gate(X, (X[:, 9] > 0).astype(float))
+    a.save(tmp_path)
+    b = BfclAnswerer.load(tmp_path)
+    assert [gate_score(b.gate, list(x)) for x in X] == [gate_score(a.gate, list(x)) for x in X]
+    # A selector.json from before the tree gate ("multi_coef") must be re-fit, not guessed at.
+    d = json.loads((tmp_path / "selector.json").read_text())
+    del d["gate"]
+    d["multi_coef"], d["multi_bias"] = [0.0] * 390, 0.0
+    (tmp_path / "selector.json").write_text(json.dumps(d))
+    with pytest.raises(InputError, match="selector"):
+        BfclAnswerer.load(tmp_path)
+
+
+def test_shipped_selector_loads_with_its_gate():
+    a = BfclAnswerer.load()
+    assert a.gate is not None and len(a.gate["trees"]) > 10 and 0.2 <= a.threshold <= 0.8
+
+
 def test_answer_file_writes_valid_deterministic_jsonl(tmp_path):
     qs = tmp_path / "q.json"
     qs.write_text("\n".join(json.dumps(row(f"simple_{i}", f"Area of a triangle with base {i} "

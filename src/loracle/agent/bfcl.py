@@ -22,7 +22,7 @@ from loracle.agent.bfcl_enumerate import expand
 from loracle.agent.bfcl_gate import GATE_FEATURES, first_call, fit_gate, gate_features, gate_score
 from loracle.agent.bfcl_values import _NUM, _params, _words
 from loracle.errors import InputError
-from loracle.io import atomic_write_json, atomic_write_text, read_jsonl
+from loracle.io import atomic_write_text, read_jsonl
 
 MODEL_DIR = Path(__file__).with_name("bfcl_model")
 FEATURES = ["cos", "clause_cos", "cos_gap", "is_top", "clause_top", "name_hit", "desc_hit",
@@ -225,9 +225,15 @@ class BfclAnswerer:
         return gate_score(self.gate, gate_features(question, function, first)) >= 0.0
 
     def save(self, out_dir: str | os.PathLike) -> None:
-        atomic_write_json(Path(out_dir) / "selector.json", {
-            "features": FEATURES, "coef": [round(float(c), 6) for c in self.coef],
-            "bias": round(self.bias, 6), "threshold": self.threshold, "gate": self.gate})
+        # One line per gate tree: the file stays diffable and ~3x smaller than indented.
+        head = json.dumps({"features": FEATURES, "coef": [round(float(c), 6) for c in self.coef],
+                           "bias": round(self.bias, 6), "threshold": self.threshold})[:-1]
+        gate = "null" if self.gate is None else "{" + ", ".join(
+            [f'"features": {json.dumps(self.gate["features"])}',
+             f'"baseline": {json.dumps(self.gate["baseline"])}',
+             '"trees": [\n' + ",\n".join(json.dumps(t, separators=(",", ":"))
+                                          for t in self.gate["trees"]) + "]"]) + "}"
+        atomic_write_text(Path(out_dir) / "selector.json", f'{head}, "gate": {gate}}}\n')
 
     @classmethod
     def load(cls, model_dir: str | os.PathLike = MODEL_DIR, **kw: Any) -> "BfclAnswerer":

@@ -5,8 +5,9 @@ but, left free, it drifts to a nearby word it likes better ("Togo", "Bronx"). So
 value is decoded as a copy: every token must extend a span of the question (or of a few
 rewritten forms of it: dates in the format the parameter asks for, "^" as "**", percentages
 as fractions), and the value may end only at a word boundary. Enums are decoded over their
-own values. Optional values are decoded freely and kept only when stated in the question,
-since a wrong optional value fails the checker while an absent one usually passes.
+own values, narrowed to those the question names when it names any. Optional values are
+decoded freely and kept only when stated in the question, since a wrong optional value fails
+the checker while an absent one usually passes; an optional enum takes only a named value.
 See docs/agent.md ("BFCL answerer") for the measured effect of each rule.
 """
 from __future__ import annotations
