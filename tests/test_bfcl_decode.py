@@ -179,3 +179,12 @@ def test_optional_enums_only_take_named_values_and_lists_take_the_enumeration(de
     assert args["amenities"] == ["Tennis Court", "Picnic Area"]  # the whole enumeration
     args = decoder("Find the largest parks in Denver with a pool.", AMENITY)
     assert args["order"] == "largest" and args["amenities"] == ["Pool"]
+
+
+def test_optional_number_next_to_its_name_is_taken(decoder):
+    aq = {"name": "air_quality", "description": "Air quality index.", "parameters": {
+        "type": "dict", "required": ["city"], "properties": {
+            "city": {"type": "string", "description": "City."},
+            "days": {"type": "integer", "description": "Days to fetch. Default today."}}}}
+    args = decoder("Find the air quality index in San Jose for the next three days.", aq)
+    assert args["days"] == 3

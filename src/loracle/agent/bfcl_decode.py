@@ -225,6 +225,17 @@ class LMArgDecoder:
         text, tid, logits = self._copy_string(logits, question, spec)
         return (parse_value(json.dumps(text), spec) if text.strip() else None), tid, logits
 
+    def _near_name(self, question: str, param: str, spec: dict) -> list[str]:
+        """The question's numbers (not taken by another parameter) with a word of the
+        parameter's name among the three words on either side."""
+        name, taken = _words(param), {a for a, _ in self.positions.values()}
+        out = []
+        for a, b, lit in self._where(number_spans(question, spec), lambda x: x[0]):
+            around = " ".join(question[:a].split()[-3:] + question[b:].split()[:3])
+            if a not in taken and name & _words(around):
+                out.append(lit)
+        return list(dict.fromkeys(out))
+
     def _named(self, question: str, spec: dict) -> list[tuple[int, int, str]]:
         if spec.get("type") not in ("string", None) or not spec.get("enum"):
             return []
@@ -335,6 +346,11 @@ class LMArgDecoder:
                 value = None if not named else self._scalar(logits, question, spec)[0] \
                     if t == "string" else self._enum_list(logits, question, spec["items"])
                 stated = value is not None
+            elif t in ("integer", "float") and (near := self._near_name(question, p, spec)):
+                # An optional number the question states next to the parameter's name ("the
+                # next three days" for days): chosen among those numbers.
+                text, _, _ = self._copy_choice(logits, near, self.term)
+                value, stated = parse_value(text, spec), True
             elif t in ("integer", "float"):
                 value = parse_value(self._number(logits, t == "float"), spec)
             else:
