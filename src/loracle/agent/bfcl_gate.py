@@ -8,9 +8,9 @@ first call comes from the ground truth; at answer time from the decoder.
 
 The classifier is a small gradient-boosted tree ensemble (sklearn's HistGradientBoosting),
 stored as plain JSON trees so the shipped model needs no pickle. Measured on 2-fold held-out
-functions (all four AST categories, docs/agent.md): right for 83% of functions, against 79%
-for the logistic regression on the MiniLM embedding it replaced, and simple/multiple
-questions are no longer split into two calls as often (98% right instead of 91%).
+functions of the four AST categories, with the first call taken from the ground truth (the
+decoder's is noisier): right for 83% of functions, against 79% for the logistic regression
+on the MiniLM embedding it replaced; on simple/multiple 98% instead of 91%.
 """
 from __future__ import annotations
 
