@@ -342,9 +342,11 @@ class LMArgDecoder:
             elif enum_of(spec) and t in ("string", "array"):
                 # An optional enum is set only to values the question names: on the dev slice
                 # a named one was wanted or accepted 45 times out of 45, an unnamed one never.
-                named = self._named(question, spec if t == "string" else spec.get("items", {}))
-                value = None if not named else self._scalar(logits, question, spec)[0] \
-                    if t == "string" else self._enum_list(logits, question, spec["items"])
+                if t == "array":  # None when the question names none of the items
+                    value = self._enum_list(logits, question, spec.get("items", {}))
+                else:  # _scalar would fall back to every value: ask first
+                    value = self._scalar(logits, question, spec)[0] \
+                        if self._named(question, spec) else None
                 stated = value is not None
             elif t in ("integer", "float") and (near := self._near_name(question, p, spec)):
                 # An optional number the question states next to the parameter's name ("the
