@@ -41,6 +41,8 @@ def main() -> None:
     ap.add_argument("--dev", type=int, default=60,
                     help="the first N questions per category (seed-0 order) were read while "
                          "writing the value rules; they are reported apart from the rest")
+    ap.add_argument("--span-weight", type=float, default=0.5,
+                    help="weight of the learned value-span prior against the LM (0 = LM alone)")
     ap.add_argument("--fit-all", default="", metavar="DIR",
                     help="fit on every row, save the selector to DIR and exit (no scores)")
     args = ap.parse_args()
@@ -80,7 +82,8 @@ def main() -> None:
     for k in range(args.folds):
         train = [r for _, r in rows if fold[r["id"]] != k]
         test = [(c, r) for c, r in rows if fold[r["id"]] == k and r["id"] in scored]
-        ans = BfclAnswerer(encoder=enc, decoder=decoder or shared_dec).fit(train, answers)
+        ans = BfclAnswerer(encoder=enc, decoder=decoder or shared_dec,
+                           span_weight=args.span_weight).fit(train, answers)
         for cat, r in tqdm(test, desc=f"fold {k + 1}/{args.folds}"):
             t0 = time.perf_counter()
             calls = ans.answer(r)

@@ -146,6 +146,7 @@ def test_gate_survives_save_and_load_and_an_old_gate_is_refused(tmp_path):
 def test_shipped_selector_loads_with_its_gate():
     a = BfclAnswerer.load()
     assert a.gate is not None and len(a.gate["trees"]) > 10 and 0.2 <= a.threshold <= 0.8
+    assert a.spans is not None and len(a.spans["trees"]) > 10  # the value-span prior
 
 
 def test_answer_file_writes_valid_deterministic_jsonl(tmp_path):

@@ -140,8 +140,8 @@ def _agent(args) -> int:
     if args.agent_cmd == "bfcl":
         from .agent import bfcl
 
-        answerer = bfcl.BfclAnswerer.load(args.model) if args.model else \
-            bfcl.BfclAnswerer.load()
+        answerer = bfcl.BfclAnswerer.load(args.model or bfcl.MODEL_DIR,
+                                          span_weight=args.span_weight)
         res = bfcl.answer_file(args.data, args.output, answerer)
         print(json.dumps(res, indent=2, default=str))
         return 0
@@ -556,6 +556,10 @@ def main(argv: list[str] | None = None) -> int:
                    "function)")
     q.add_argument("--output", required=True, help="calls JSONL to write")
     q.add_argument("--model", help="fitted BFCL answerer dir (default: the shipped one)")
+    q.add_argument("--span-weight", type=float, default=0.5,
+                   help="weight of the learned value-span prior against SmolLM2's own choice "
+                        "when copying a required string (0 = the LM alone; default 0.5, the "
+                        "best of 0.5/1/2 on the dev slice)")
     q = ags.add_parser("bfcl-score", help="AST-check calls against BFCL possible answers")
     q.add_argument("--calls", required=True, help="calls JSONL (agent bfcl output)")
     q.add_argument("--answers", help="possible_answer file (omit for irrelevance: correct = "

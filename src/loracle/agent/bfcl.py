@@ -1,7 +1,8 @@
 """Answer BFCL single-turn questions locally. MiniLM + a tiny logistic regression pick the
 function(s) (or none); a second one (the multi-call gate) says whether a chosen function is
 called more than once; SmolLM2 fills each argument by copying from the question under a type
-constraint (bfcl_decode); a lexical rule turns enumerations ("A and B", "10 and 20 years,
+constraint (bfcl_decode), guided for required strings by a learned span prior (bfcl_spans:
+which span of the question is the value); a lexical rule turns enumerations ("A and B", "10 and 20 years,
 respectively") into parallel calls, and otherwise the decoder continues the list. With
 several functions chosen, each reads the clauses that read most like it. The answerer sees
 only the question and the functions, never the id or the category, as in the real
@@ -20,6 +21,7 @@ import numpy as np
 
 from loracle.agent.bfcl_enumerate import expand
 from loracle.agent.bfcl_gate import GATE_FEATURES, first_call, fit_gate, gate_features, gate_score
+from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words
 from loracle.errors import InputError
 from loracle.io import atomic_write_text, read_jsonl
@@ -139,11 +141,15 @@ class BfclAnswerer:
     (boosted trees over enumeration cues, bfcl_gate); the LM is used zero-shot."""
 
     def __init__(self, encoder: Encoder | None = None, decoder: ArgDecoder | None = None,
-                 threshold: float = 0.5):
+                 threshold: float = 0.5, span_weight: float = 0.5):
         self._enc, self._dec = encoder, decoder
+        if not span_weight >= 0:  # also refuses NaN
+            raise InputError(f"span weight must be >= 0, got {span_weight}", field="span_weight")
+        self.span_weight = span_weight  # the span prior's weight against the LM's logits
         self.coef = np.zeros(len(FEATURES))
         self.bias, self.threshold = 0.0, threshold
         self.gate: dict | None = None  # None: always expand enumerations
+        self.spans: dict | None = None  # the value-span prior; None: the LM alone
 
     @property
     def enc(self) -> Encoder:
@@ -165,6 +171,7 @@ class BfclAnswerer:
         from sklearn.linear_model import LogisticRegression
         X, y = [], []  # the selector: is the function called at all?
         M, m = [], []  # the multi-call gate: for each function called, is it called again?
+        S, s = [], []  # the span prior: is this span of the question the value?
         for row in questions:
             gt = answers.get(row["id"], {}).get("ground_truth", [])
             counts = {n: sum(n in call for call in gt) for call in gt for n in call}
@@ -174,6 +181,10 @@ class BfclAnswerer:
             y += [float(f["name"] in counts) for f in row["function"]]
             for f in row["function"]:
                 if counts.get(f["name"]):
+                    Xs, ys = training_rows(q, f, [c[f["name"]] for c in gt if f["name"] in c],
+                                           self.enc)
+                    S += Xs
+                    s += ys
                     M.append(gate_features(_text(q, where.get(f["name"])), f,
                                            first_call(gt, f["name"])))
                     m.append(float(counts[f["name"]] > 1))
@@ -188,6 +199,8 @@ class BfclAnswerer:
         self.threshold = max(np.round(np.arange(0.2, 0.81, 0.05), 2), key=exact).item()
         if len(set(m)) == 2:
             self.gate = fit_gate(np.asarray(M, dtype=np.float64), np.asarray(m))
+        if len(set(s)) == 2:
+            self.spans = fit_span_prior(np.vstack(S), np.asarray(s))
         return self
 
     def select(self, question: str, functions: list[dict]) -> list[dict]:
@@ -197,6 +210,9 @@ class BfclAnswerer:
 
     def answer(self, row: dict) -> list[dict]:
         q = question_text(row)
+        if hasattr(self.dec, "prior"):  # the LM decoder takes the span prior
+            self.dec.prior = self.span_prior if self.spans and self.span_weight else None
+            self.dec.prior_weight = self.span_weight
         calls = []
         chosen = self.select(q, row["function"])
         where = regions(q, chosen, self.enc)
@@ -218,6 +234,9 @@ class BfclAnswerer:
             calls += [{"name": f["name"], "arguments": a} for a in many]
         return calls
 
+    def span_prior(self, question: str, function: dict, param: str, cands: list) -> dict:
+        return span_scores(self.spans, question, function, param, cands, self.enc)
+
     def is_multi(self, question: str, function: dict, first: dict) -> bool:
         """Whether `function` is called again, given its first call's arguments."""
         if self.gate is None:
@@ -225,30 +244,37 @@ class BfclAnswerer:
         return gate_score(self.gate, gate_features(question, function, first)) >= 0.0
 
     def save(self, out_dir: str | os.PathLike) -> None:
-        # One line per gate tree: the file stays diffable and ~3x smaller than indented.
         head = json.dumps({"features": FEATURES, "coef": [round(float(c), 6) for c in self.coef],
                            "bias": round(self.bias, 6), "threshold": self.threshold})[:-1]
-        gate = "null" if self.gate is None else "{" + ", ".join(
-            [f'"features": {json.dumps(self.gate["features"])}',
-             f'"baseline": {json.dumps(self.gate["baseline"])}',
-             '"trees": [\n' + ",\n".join(json.dumps(t, separators=(",", ":"))
-                                          for t in self.gate["trees"]) + "]"]) + "}"
-        atomic_write_text(Path(out_dir) / "selector.json", f'{head}, "gate": {gate}}}\n')
+        atomic_write_text(Path(out_dir) / "selector.json",
+                          f'{head}, "gate": {_trees(self.gate)}, "spans": {_trees(self.spans)}}}\n')
 
     @classmethod
     def load(cls, model_dir: str | os.PathLike = MODEL_DIR, **kw: Any) -> "BfclAnswerer":
         path = Path(model_dir) / "selector.json"
         try:
             d = json.loads(path.read_text())
-            assert d["features"] == FEATURES
-            # A selector saved with the older embedding gate ("multi_coef") must be re-fit.
-            assert "gate" in d and (d["gate"] is None or d["gate"]["features"] == GATE_FEATURES)
+            assert d["features"] == FEATURES, "other selector features"
+            # Selectors saved before the tree gate or the span prior must be re-fit.
+            refit = "saved by an older loracle: re-fit it (benchmarks/bench_bfcl.py --fit-all)"
+            for key, names in (("gate", GATE_FEATURES), ("spans", SPAN_FEATURES)):
+                assert key in d and (d[key] is None or d[key]["features"] == names), refit
         except (OSError, ValueError, KeyError, AssertionError) as e:
             raise InputError(f"not a BFCL selector ({e})", path=str(path)) from None
         a = cls(threshold=d["threshold"], **kw)
         a.coef, a.bias = np.asarray(d["coef"], dtype=np.float64), float(d["bias"])
-        a.gate = d.get("gate")
+        a.gate, a.spans = d["gate"], d["spans"]
         return a
+
+
+def _trees(model: dict | None) -> str:
+    """A tree ensemble as JSON with one line per tree: diffable, ~3x smaller than indented."""
+    if model is None:
+        return "null"
+    return "{" + ", ".join([f'"features": {json.dumps(model["features"])}',
+                            f'"baseline": {json.dumps(model["baseline"])}',
+                            '"trees": [\n' + ",\n".join(json.dumps(t, separators=(",", ":"))
+                                                         for t in model["trees"]) + "]"]) + "}"
 
 
 def answer_file(questions_path: str | os.PathLike, output_path: str | os.PathLike,

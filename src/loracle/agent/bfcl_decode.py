@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Callable
+
+from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, enum_mentions,
                                        enum_of, grounded, number_spans, parse_value, rewrites,
                                        spans)
@@ -78,6 +81,12 @@ class LMArgDecoder:
         self.positions: dict[str, tuple[int, int]] = {}  # the last call's value spans
         self.last_span: tuple[int, int] | None = None
         self.picked: list = []  # items already in the list being decoded
+        # The span prior (bfcl_spans), set by the answerer: (question, function, param,
+        # candidate spans) -> log-odds per span; used for required plain strings only.
+        self.prior: Callable | None = None
+        self.prior_weight = 0.5
+        self.span_param: str | None = None
+        self.function: dict = {}
 
     def _ids(self, text: str) -> list[int]:
         return self.tok(text, add_special_tokens=False).input_ids
@@ -105,26 +114,43 @@ class LMArgDecoder:
     # ---- constrained value decoders; each feeds its chosen tokens into the cache ----
 
     def _copy(self, logits, source: str, starts: list[int], ends: set[int],
-              close: list[int], limit: int = 24) -> tuple[str, int | None, object]:
+              close: list[int], limit: int = 24,
+              bias: dict[int, list[tuple[int, float]]] | None = None
+              ) -> tuple[str, int | None, object]:
         """Greedy decoding restricted to spans of `source` beginning at `starts`; the span may
-        close (a token of `close`, chosen but not fed) only at a position in `ends`. Returns
-        the span, the closing token (None if the limit hit first) and the logits after the
-        span."""
+        close (a token of `close`, chosen but not fed) only at a position in `ends`. `bias`
+        (start -> [(end, score)], from the span prior) is added to the logits: a token gets
+        the best score of the spans it can still become, a close the score of the span it
+        closes. Returns the span, the closing token (None if the limit hit first) and the
+        logits after the span."""
         live, text, closing = list(starts), "", set(close)
+        floor = min((b for v in bias.values() for _, b in v), default=0.0) if bias else 0.0
+
+        def grow(s: int, n: int) -> float:  # the best span from s at least n chars long
+            if not bias or s not in bias:
+                return 0.0
+            return max((b for e, b in bias[s] if e >= s + n), default=floor)
+
         for _ in range(limit):
-            allowed: dict[int, None] = {}
+            allowed: dict[int, float] = {}
             for s in live:
                 rest = source[s + len(text): s + len(text) + 16].split("\n")[0]
                 for k in range(1, len(rest) + 1):
                     tid = self.vocab.get(rest[:k])
                     if tid is not None:
-                        allowed[tid] = None
-            cands = list(allowed)
-            if text and any(s + len(text) in ends for s in live):
-                cands += close
-            if not cands:
+                        allowed[tid] = max(allowed.get(tid, floor - 1.0), grow(s, len(text) + k))
+            if text:
+                done = [s for s in live if s + len(text) in ends]
+                if done:
+                    b = max(dict(bias.get(s, [])).get(s + len(text), floor) if bias and s in bias
+                            else 0.0 for s in done)
+                    for tid in close:
+                        allowed[tid] = b
+            if not allowed:
                 break
-            tid = self._pick(logits, cands)
+            cands = list(allowed)
+            scores = logits[cands] + self.torch.tensor(list(allowed.values()))
+            tid = cands[int(scores.argmax())]
             if tid in closing:
                 return text, tid, logits
             text += self.strs[tid]
@@ -144,16 +170,31 @@ class LMArgDecoder:
         starts = self._where(starts, lambda i: i)
         # A formula with "^" is copied from its Python rewrite ("x**2"), not as written.
         starts = [i for i in starts if "^" not in question[i:].split(maxsplit=1)[0]]
+        bias = self._span_bias(question, starts, ends)
         for m in re.finditer("\n", src):
             st2, en2 = spans(src[m.end():].split("\n")[0], exclude=set(), proper=False)
             starts += [m.end() + i for i in st2]
             ends |= {m.end() + i for i in en2}
-        text, tid, logits = self._copy(logits, src, starts, ends, self.quote)
+        text, tid, logits = self._copy(logits, src, starts, ends, self.quote, bias=bias)
         at = next((i for i in starts if question.startswith(text, i)), -1) if text else -1
         if at >= 0:
             self.used.add(at)
             self.last_end, self.last_span = at + len(text), (at, at + len(text))
         return text, tid, logits
+
+    def _span_bias(self, question: str, starts: list[int], ends: set[int]):
+        """The span prior's scores for the current parameter's candidate spans, relative to
+        the best one and scaled by `prior_weight`; None when no prior applies."""
+        if self.prior is None or self.span_param is None:
+            return None
+        scores = self.prior(question, self.function, self.span_param,
+                            candidates(question, starts, ends))
+        if not scores:
+            return None
+        top, bias = max(scores.values()), {}
+        for (a, b), v in sorted(scores.items()):
+            bias.setdefault(a, []).append((b, self.prior_weight * (v - top)))
+        return bias
 
     def _copy_choice(self, logits, options: list[str], close: list[int]):
         src = "\n".join(options)
@@ -305,7 +346,7 @@ class LMArgDecoder:
         required value either repeats the last call's or comes later in the question, as
         the n-th item of an enumeration does. With `region` (character spans), required
         values are copied from those spans when they state one."""
-        self.region = region
+        self.region, self.function = region, function
         from transformers import DynamicCache
         props, req = _params(function)
         msgs = [{"role": "system", "content": _SYSTEM},
@@ -336,7 +377,9 @@ class LMArgDecoder:
                 value = bool(logits[self.true_id] >= logits[self.false_id]) or not required
             elif required and t in ("string", "any", "integer", "float") or \
                     (required and spec.get("enum")):
+                self.span_param = p if t == "string" and not spec.get("enum") else None
                 value = self._scalar(logits, question, spec)[0]
+                self.span_param = None
             elif required and is_list:
                 value = self._array(logits, question, spec)
             elif enum_of(spec) and t in ("string", "array"):

@@ -6,20 +6,20 @@ string parameter, and, strongest, how many sibling values the first call's argum
 the question (`alternatives`: "Berlin and Madrid", "10, 20 and 30 years"). At fit time the
 first call comes from the ground truth; at answer time from the decoder.
 
-The classifier is a small gradient-boosted tree ensemble (sklearn's HistGradientBoosting),
-stored as plain JSON trees so the shipped model needs no pickle. Measured on 2-fold held-out
-functions of the four AST categories, with the first call taken from the ground truth (the
-decoder's is noisier): right for 83% of functions, against 79% for the logistic regression
-on the MiniLM embedding it replaced; on simple/multiple 98% instead of 91%.
+The classifier is a small gradient-boosted tree ensemble (bfcl_trees: JSON trees, no
+pickle). Measured on 2-fold held-out functions of the four AST categories, with the first
+call taken from the ground truth (the decoder's is noisier): right for 83% of functions,
+against 79% for the logistic regression on the MiniLM embedding it replaced; on
+simple/multiple 98% instead of 91%.
 """
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 
 from loracle.agent.bfcl_enumerate import alternatives
+from loracle.agent.bfcl_trees import fit_trees, tree_score
 from loracle.agent.bfcl_values import _NUM, _params, _words, enum_mentions
 
 GATE_FEATURES = ["ands", "commas", "respectively", "quantifier", "nums_per_numeric",
@@ -55,28 +55,7 @@ def first_call(ground_truth: list[dict], name: str) -> dict:
 
 def fit_gate(X: np.ndarray, y: np.ndarray, seed: int = 0) -> dict:
     """Gradient-boosted trees (class-balanced; few functions are called twice) as JSON."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    h = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05,
-                                       class_weight="balanced", random_state=seed,
-                                       early_stopping=False).fit(X, y)
-    trees = []
-    for (pred,) in h._predictors:  # binary: one tree per boosting round
-        n = pred.nodes
-        trees.append({"feature": n["feature_idx"].tolist(),
-                      "threshold": n["num_threshold"].tolist(),
-                      "left": n["left"].tolist(), "right": n["right"].tolist(),
-                      "leaf": n["is_leaf"].astype(int).tolist(),
-                      "value": n["value"].tolist()})
-    return {"features": GATE_FEATURES, "baseline": float(np.ravel(h._baseline_prediction)[0]),
-            "trees": trees}
+    return fit_trees(X, y, GATE_FEATURES, seed=seed)
 
 
-def gate_score(gate: dict[str, Any], x: list[float]) -> float:
-    """The ensemble's log-odds that the function is called more than once."""
-    z = gate["baseline"]
-    for t in gate["trees"]:
-        i = 0
-        while not t["leaf"][i]:
-            i = t["left"][i] if x[t["feature"][i]] <= t["threshold"][i] else t["right"][i]
-        z += t["value"][i]
-    return z
+gate_score = tree_score  # the ensemble's log-odds that the function is called again
