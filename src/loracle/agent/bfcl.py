@@ -235,6 +235,7 @@ class BfclAnswerer:
         return calls
 
     def span_prior(self, question: str, function: dict, param: str, cands: list) -> dict:
+        """The decoder's hook: log-odds that each candidate span is `param`'s value."""
         return span_scores(self.spans, question, function, param, cands, self.enc)
 
     def is_multi(self, question: str, function: dict, first: dict) -> bool:

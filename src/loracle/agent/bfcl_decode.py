@@ -127,7 +127,7 @@ class LMArgDecoder:
         floor = min((b for v in bias.values() for _, b in v), default=0.0) if bias else 0.0
 
         def grow(s: int, n: int) -> float:  # the best span from s at least n chars long
-            if not bias or s not in bias:
+            if not bias or s not in bias:  # a start the prior did not score (a rewrite)
                 return 0.0
             return max((b for e, b in bias[s] if e >= s + n), default=floor)
 
