@@ -89,6 +89,14 @@ def test_siblings_by_context_words_and_by_named_enum_values():
     assert expand(q, {"mode": "driving"}) == [{"mode": "driving"}]  # no enum: no sibling
 
 
+def test_enumerated_names_end_before_stop_words_and_skip_state_codes():
+    q = "Temperature in New York, Los Angeles, London and Tokyo, if I want both."
+    assert alternatives(q, "New York") == ["New York", "Los Angeles", "London", "Tokyo"]
+    q = "Libraries in New York, NY and Los Angeles, CA that have a Cafe."
+    assert alternatives(q, "New York") == ["New York", "Los Angeles"]
+    assert alternatives("Parks in New York, USA that have a pool.", "New York") == ["New York"]
+
+
 def test_copied_values_never_start_on_a_state_code_or_end_on_a_stop_word():
     t = "restaurants in Los Angeles, CA for the next days and in New York, USA that"
     starts, ends = spans(t, set())

@@ -28,10 +28,11 @@ def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> l
             if len(sib) > 1 and value in sib:
                 return [value] + [v for v in sib if v != value]
         out, rest, n = [value], question[m.end():], len(value.split())
-        w = r"[\w$%'-]+"
-        item = rf"((?:{w}\s+){{{n - 1}}}{w})"
-        while (mm := re.match(_SEP + item, rest, re.I)) and len(out) < 8:
+        while (mm := _next_item(rest, n)) and len(out) < 8:
             it = mm.group(1)
+            if re.fullmatch(r"[A-Z]{2,3}", it) and mm.group(0).lstrip()[:1] == ",":
+                rest = rest[mm.end():]  # "New York, NY and ...": the city's code, no sibling
+                continue
             # "Taylor Swift and Maroon 5, with a ..." : a capitalised list stays capitalised,
             # and an item that is a stop word or names a parameter ("base and height") ends it.
             if (value[0].isupper() and not it[0].isupper() and not it[0].isdigit()) or \
@@ -60,6 +61,18 @@ def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> l
             value, float) else "integer"}))
         rest = rest[mm.end():]
     return [v for v in out if v is not None]
+
+
+def _next_item(rest: str, n: int) -> re.Match | None:
+    """The next item of an enumeration of n-word values: n words, or fewer where the n-th
+    would be a stop word or the item ends early ("Los Angeles, London and Tokyo": "London",
+    then "Tokyo")."""
+    w = r"[\w$%'-]+"
+    for k in range(n, 0, -1):
+        mm = re.match(_SEP + rf"((?:{w}\s+){{{k - 1}}}{w})", rest, re.I)
+        if mm and mm.group(1).split()[-1].lower() not in _STOP:
+            return mm
+    return None
 
 
 def _contexts(before: str) -> list[str]:
