@@ -2,12 +2,12 @@
 function(s) (or none); a second one (the multi-call gate) says whether a chosen function is
 called more than once; SmolLM2 fills each argument by copying from the question under a type
 constraint (bfcl_decode), guided for required strings by a learned span prior (bfcl_spans:
-which span of the question is the value); a lexical rule turns enumerations ("A and B", "10 and 20 years,
-respectively") into parallel calls, and otherwise the decoder continues the list. With
-several functions chosen, each reads the clauses that read most like it. The answerer sees
-only the question and the functions, never the id or the category, as in the real
-benchmark. Held-out numbers come from benchmarks/bench_bfcl.py, never from the shipped model
-in bfcl_model/ (which is fit on every dev row). Design notes: docs/agent.md."""
+which span of the question is the value); a lexical rule turns enumerations ("A and B", "10
+and 20 years, respectively") into parallel calls, and otherwise the decoder continues the
+list. With several functions chosen, each reads the clauses that read most like it. The
+answerer sees only the question and the functions, never the id or the category, as in the
+real benchmark. Held-out numbers come from benchmarks/bench_bfcl.py, never from the shipped
+model in bfcl_model/ (which is fit on every dev row). Design notes: docs/agent.md."""
 from __future__ import annotations
 
 import json
