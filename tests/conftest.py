@@ -66,6 +66,14 @@ def tiny_lm_dir(tmp_path_factory) -> Path:
     return d
 
 
+@pytest.fixture(scope="module")
+def bfcl_decoder(tiny_lm_dir):
+    """The BFCL argument decoder on the tiny random Llama (one per test module: tests may set
+    its span prior)."""
+    from loracle.agent.bfcl_decode import LMArgDecoder
+    return LMArgDecoder(model=str(tiny_lm_dir), dtype="float32")
+
+
 @pytest.fixture(scope="session")
 def tiny_encoder_dir(tmp_path_factory) -> Path:
     import torch

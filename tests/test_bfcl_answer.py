@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from fake_bfcl import FakeEncoder
 from loracle.agent import bfcl
 from loracle.agent.bfcl import BfclAnswerer, answer_file, load_questions
 from loracle.agent.bfcl_enumerate import alternatives, expand
@@ -19,17 +20,6 @@ AREA = {"name": "triangle_area", "description": "Calculate the area of a triangl
 BMI = {"name": "bmi", "description": "Body mass index from weight and height.",
        "parameters": {"type": "dict", "required": ["weight"], "properties": {
            "weight": {"type": "float", "description": "Weight in kg."}}}}
-
-
-class FakeEncoder:
-    """Bag of words hashed into 64 dims: similar texts get high cosine, deterministically."""
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 64))
-        for i, t in enumerate(texts):
-            for w in bfcl._words(t):
-                out[i, sum(map(ord, w)) % 64] += 1.0
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
 def fake_decoder(question: str, function: dict, prev: list | None = None, region=None) -> dict:

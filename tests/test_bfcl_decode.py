@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 
+from fake_bfcl import FakeEncoder
 from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
 from loracle.agent.bfcl_decode import flag_asked
 from loracle.agent.bfcl_gate import GATE_FEATURES
@@ -70,16 +71,6 @@ def test_flags_only_when_named():
     assert not flag_asked("detailed", "Who discovered it?")
 
 
-class FakeEncoder:
-    def __call__(self, texts):
-        from loracle.agent.bfcl_values import _words
-        out = np.zeros((len(texts), 64))
-        for i, t in enumerate(texts):
-            for w in _words(t):
-                out[i, sum(map(ord, w)) % 64] += 1.0
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-
-
 def test_each_function_reads_its_own_clause():
     q = "Convert 5000 euros to dollars. Then find the weather in Paris tomorrow."
     assert [q[a:b].strip() for a, b in clause_spans(q)] == [
@@ -107,15 +98,9 @@ def test_continued_lists_stop_at_a_repeat_or_a_missing_value():
     assert [c["arguments"]["side"] for c in a.answer(row)] == [3]
 
 
-@pytest.fixture(scope="module")
-def decoder(tiny_lm_dir):
-    from loracle.agent.bfcl_decode import LMArgDecoder
-    return LMArgDecoder(model=str(tiny_lm_dir), dtype="float32")
-
-
-def test_random_model_can_only_copy_what_the_question_states(decoder):
+def test_random_model_can_only_copy_what_the_question_states(bfcl_decoder):
     q = "Book the Grand Plaza for 3 nights in a suite from May 12, 2022 at a 5% rate."
-    args = decoder(q, HOTEL)
+    args = bfcl_decoder(q, HOTEL)
     assert set(args) >= {"hotel_name", "nights", "room", "start"}
     assert args["hotel_name"] in q and args["hotel_name"].strip()
     assert args["nights"] in (3, 12, 2022, 5)
@@ -123,15 +108,15 @@ def test_random_model_can_only_copy_what_the_question_states(decoder):
     assert args["start"] == "2022-05-12"
     if "rate" in args:  # optional: kept only when stated
         assert args["rate"] in (0.05, 5.0, 3.0, 12.0, 2022.0)
-    assert decoder(q, HOTEL) == args  # greedy: deterministic
+    assert bfcl_decoder(q, HOTEL) == args  # greedy: deterministic
 
 
-def test_continued_call_takes_the_same_or_a_later_value(decoder):
+def test_continued_call_takes_the_same_or_a_later_value(bfcl_decoder):
     f = {"name": "square", "description": "Square a number.", "parameters": {
         "type": "dict", "required": ["x"], "properties": {"x": {"type": "integer"}}}}
     q = "Square 4, then 6, then 8."
-    first = decoder(q, f)
-    nxt = decoder(q, f, prev=[first])
+    first = bfcl_decoder(q, f)
+    nxt = bfcl_decoder(q, f, prev=[first])
     assert first["x"] in (4, 6, 8)
     assert nxt["x"] == first["x"] or nxt["x"] > first["x"]
 
@@ -172,19 +157,19 @@ AMENITY = {"name": "find_park", "description": "Find parks.", "parameters": {
         "order": {"type": "string", "enum": ["nearest", "largest"], "description": "Sort."}}}}
 
 
-def test_optional_enums_only_take_named_values_and_lists_take_the_enumeration(decoder):
+def test_optional_enums_only_take_named_values_and_lists_take_the_enumeration(bfcl_decoder):
     q = "Find parks in Denver that have a Tennis Court and a Picnic Area."
-    args = decoder(q, AMENITY)
+    args = bfcl_decoder(q, AMENITY)
     assert "order" not in args  # named nowhere: left to the default
     assert args["amenities"] == ["Tennis Court", "Picnic Area"]  # the whole enumeration
-    args = decoder("Find the largest parks in Denver with a pool.", AMENITY)
+    args = bfcl_decoder("Find the largest parks in Denver with a pool.", AMENITY)
     assert args["order"] == "largest" and args["amenities"] == ["Pool"]
 
 
-def test_optional_number_next_to_its_name_is_taken(decoder):
+def test_optional_number_next_to_its_name_is_taken(bfcl_decoder):
     aq = {"name": "air_quality", "description": "Air quality index.", "parameters": {
         "type": "dict", "required": ["city"], "properties": {
             "city": {"type": "string", "description": "City."},
             "days": {"type": "integer", "description": "Days to fetch. Default today."}}}}
-    args = decoder("Find the air quality index in San Jose for the next three days.", aq)
+    args = bfcl_decoder("Find the air quality index in San Jose for the next three days.", aq)
     assert args["days"] == 3

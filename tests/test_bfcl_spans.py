@@ -8,21 +8,12 @@ import json
 import numpy as np
 import pytest
 
+from fake_bfcl import FakeEncoder
 from loracle.agent.bfcl import BfclAnswerer
 from loracle.agent.bfcl_spans import (MAX_WORDS, SPAN_FEATURES, candidates, fit_span_prior,
                                       span_scores, training_rows)
 from loracle.agent.bfcl_values import spans
 from loracle.errors import InputError
-
-
-class FakeEncoder:
-    def __call__(self, texts):
-        from loracle.agent.bfcl_values import _words
-        out = np.zeros((len(texts), 64))
-        for i, t in enumerate(texts):
-            for w in _words(t):
-                out[i, sum(map(ord, w)) % 64] += 1.0
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
 
 
 ROOM = {"name": "book_room", "description": "Book a hotel room.", "parameters": {
@@ -96,26 +87,21 @@ def test_span_prior_survives_save_and_load_and_an_older_selector_is_refused(tmp_
         BfclAnswerer.load(tmp_path)
 
 
-@pytest.fixture(scope="module")
-def decoder(tiny_lm_dir):
-    from loracle.agent.bfcl_decode import LMArgDecoder
-    return LMArgDecoder(model=str(tiny_lm_dir), dtype="float32")
-
-
 @pytest.mark.parametrize("want", ["deluxe", "Grand Plaza", "Paris"])
-def test_a_heavy_prior_decides_the_copied_span_whatever_the_lm_weights(decoder, want):
+def test_a_heavy_prior_decides_the_copied_span_whatever_the_lm_weights(bfcl_decoder, want):
     q = "Book a deluxe room at the Grand Plaza in Paris for two nights."
     f = {"name": "book", "description": "Book.", "parameters": {
         "type": "dict", "required": ["what"], "properties": {"what": {"type": "string"}}}}
     def prior(question, function, param, cands):
         return {(a, b): 0.0 if question[a:b] == want else -1.0 for a, b in cands}
+    decoder, weight = bfcl_decoder, bfcl_decoder.prior_weight
     decoder.prior, decoder.prior_weight = prior, 1000.0
     try:
         assert decoder(q, f) == {"what": want}
         decoder.prior = None  # without it the random weights pick some span of the question
         assert decoder(q, f)["what"] in q
     finally:
-        decoder.prior, decoder.prior_weight = None, 1.0
+        decoder.prior, decoder.prior_weight = None, weight
 
 
 def test_a_negative_or_nan_span_weight_is_refused():

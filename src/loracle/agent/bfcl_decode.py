@@ -13,6 +13,7 @@ See docs/agent.md ("BFCL answerer") for the measured effect of each rule.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Callable
 
@@ -115,21 +116,22 @@ class LMArgDecoder:
 
     def _copy(self, logits, source: str, starts: list[int], ends: set[int],
               close: list[int], limit: int = 24,
-              bias: dict[int, list[tuple[int, float]]] | None = None
+              bias: dict[int, dict[int, float]] | None = None
               ) -> tuple[str, int | None, object]:
         """Greedy decoding restricted to spans of `source` beginning at `starts`; the span may
         close (a token of `close`, chosen but not fed) only at a position in `ends`. `bias`
-        (start -> [(end, score)], from the span prior) is added to the logits: a token gets
-        the best score of the spans it can still become, a close the score of the span it
-        closes. Returns the span, the closing token (None if the limit hit first) and the
-        logits after the span."""
+        (start -> {end: score}, from the span prior) is added to the logits: a token gets the
+        best score of the spans it can still become, a close the score of the span it closes;
+        a start the prior did not score (a rewrite) gets 0. Returns the span, the closing
+        token (None if the limit hit first) and the logits after the span."""
         live, text, closing = list(starts), "", set(close)
-        floor = min((b for v in bias.values() for _, b in v), default=0.0) if bias else 0.0
+        bias = bias or {}
+        floor = min((b for v in bias.values() for b in v.values()), default=0.0)
 
         def grow(s: int, n: int) -> float:  # the best span from s at least n chars long
-            if not bias or s not in bias:  # a start the prior did not score (a rewrite)
+            if s not in bias:
                 return 0.0
-            return max((b for e, b in bias[s] if e >= s + n), default=floor)
+            return max((b for e, b in bias[s].items() if e >= s + n), default=floor)
 
         for _ in range(limit):
             allowed: dict[int, float] = {}
@@ -138,14 +140,10 @@ class LMArgDecoder:
                 for k in range(1, len(rest) + 1):
                     tid = self.vocab.get(rest[:k])
                     if tid is not None:
-                        allowed[tid] = max(allowed.get(tid, floor - 1.0), grow(s, len(text) + k))
-            if text:
-                done = [s for s in live if s + len(text) in ends]
-                if done:
-                    b = max(dict(bias.get(s, [])).get(s + len(text), floor) if bias and s in bias
-                            else 0.0 for s in done)
-                    for tid in close:
-                        allowed[tid] = b
+                        allowed[tid] = max(allowed.get(tid, -math.inf), grow(s, len(text) + k))
+            if done := [s for s in live if text and s + len(text) in ends]:
+                b = max(bias[s].get(s + len(text), floor) if s in bias else 0.0 for s in done)
+                allowed.update(dict.fromkeys(close, b))
             if not allowed:
                 break
             cands = list(allowed)
@@ -192,8 +190,8 @@ class LMArgDecoder:
         if not scores:
             return None
         top, bias = max(scores.values()), {}
-        for (a, b), v in sorted(scores.items()):
-            bias.setdefault(a, []).append((b, self.prior_weight * (v - top)))
+        for (a, b), v in scores.items():
+            bias.setdefault(a, {})[b] = self.prior_weight * (v - top)
         return bias
 
     def _copy_choice(self, logits, options: list[str], close: list[int]):

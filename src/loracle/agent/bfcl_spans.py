@@ -24,10 +24,9 @@ from typing import Any, Callable
 import numpy as np
 
 from loracle.agent.bfcl_trees import fit_trees, tree_score
-from loracle.agent.bfcl_values import _STOP, _params, _words, spans
+from loracle.agent.bfcl_values import _STOP, WORD, _params, _words, spans
 
 MAX_WORDS = 6  # longer values are rare; they are still copied, at the lowest prior
-_WORD = re.compile(r"[\w$][\w$.'&-]*|-\d[\d.]*")
 _PREP = [("in", "at", "near", "around", "within"), ("from",), ("to", "into"), ("by",),
          ("for",), ("of",), ("about", "on", "regarding"), ("named", "called", "titled")]
 SPAN_FEATURES = [
@@ -47,7 +46,7 @@ def candidates(question: str, starts: list[int], ends: set[int]) -> list[tuple[i
     """Spans from a start to an end at most MAX_WORDS words later."""
     ends_sorted = sorted(ends)
     return [(a, b) for a in starts for b in ends_sorted
-            if b > a and len(_WORD.findall(question[a:b])) <= MAX_WORDS]
+            if b > a and len(WORD.findall(question[a:b])) <= MAX_WORDS]
 
 
 def span_features(question: str, function: dict, param: str, cands: list[tuple[int, int]],
@@ -55,7 +54,7 @@ def span_features(question: str, function: dict, param: str, cands: list[tuple[i
     """One row per candidate span (SPAN_FEATURES)."""
     props, req = _params(function)
     spec = props.get(param, {})
-    toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(question)]
+    toks = [(m.start(), m.end(), m.group()) for m in WORD.finditer(question)]
     nw = _words(param)
     dw = _words(str(spec.get("description", ""))) - nw
     fw = _words(function["name"]) | _words(function.get("description", ""))

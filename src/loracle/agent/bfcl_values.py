@@ -12,6 +12,9 @@ from typing import Any
 _STOP = set("a an the of for to in on at by with and or is are be what how me my i you "
             "your it its this that from as find get calculate compute give tell please "
             "given using use can could would will do does which".split())
+# A word of a copied value: "$5", "2022/AL2562", "Bros.", "Wi-Fi", "-3.5". Spans start and end
+# on these, and the span prior (bfcl_spans) counts and reads them, so both use this one.
+WORD = re.compile(r"[\w$][\w$.'&-]*|-\d[\d.]*")
 _NUM = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\d])")
 _WORD_NUMS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
@@ -157,7 +160,7 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
     starting on a stop word or on the question's first word (an imperative: "Search",
     "Find"), never at `exclude` (starts of values other parameters took) and, with
     `proper`, never splitting a run of capitalised words ("La Liga", "Louvre Museum")."""
-    words = list(re.finditer(r"[\w$][\w$.'&-]*|-\d[\d.]*", text))
+    words = list(WORD.finditer(text))
     def cap(k: int) -> bool:  # a capitalised word that is not sentence-initial
         w = words[k]
         before = text[:w.start()].rstrip()
