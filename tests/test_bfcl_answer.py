@@ -172,3 +172,33 @@ def test_load_questions_names_the_bad_line(tmp_path):
     p.write_text(json.dumps({"id": "a", "question": [], "function": []}) + "\n")
     with pytest.raises(InputError, match="line 1"):
         load_questions(p)
+
+
+def test_enumerations_that_follow_each_other_multiply_and_interleaved_ones_zip():
+    q = "Find upcoming rock and jazz concerts in Boston and Austin."
+    calls = expand(q, {"genre": "rock", "city": "Boston"})
+    assert sorted((c["genre"], c["city"]) for c in calls) == [
+        ("jazz", "Austin"), ("jazz", "Boston"), ("rock", "Austin"), ("rock", "Boston")]
+    q = "Find rock and jazz concerts in Boston and Austin respectively."
+    assert expand(q, {"genre": "rock", "city": "Boston"}) == [
+        {"genre": "rock", "city": "Boston"}, {"genre": "jazz", "city": "Austin"}]
+    # Interleaved lists zip; a shorter one's items go to the calls they stand next to, and a
+    # call that states none keeps the previous value ("a similar house" keeps 3 rooms).
+    q = ("Predict the price of a house with an area of 2500 sq ft, 3 rooms, built in the year "
+         "2000, then a similar house with an area of 3000 sq ft, built in the year 2005, and "
+         "finally one with an area of 2000 sq ft, 2 rooms, built in the year 1995.")
+    assert expand(q, {"area": 2500, "rooms": 3, "year": 2000}) == [
+        {"area": 2500, "rooms": 3, "year": 2000}, {"area": 3000, "rooms": 3, "year": 2005},
+        {"area": 2000, "rooms": 2, "year": 1995}]  # area 2000 is no "year 2000" repeat
+
+
+def test_an_enumeration_may_start_before_the_decoded_number():
+    q = "Alimony in California for the next 10 years and 20 years if the income is 10000."
+    assert alternatives(q, 20) == [20, 10]
+    assert expand(q, {"income": 10000, "duration": 20}) == [
+        {"income": 10000, "duration": 10}, {"income": 10000, "duration": 20}]
+    # Enum values that differ only in case are still siblings of each other.
+    spec = {"genotype": {"type": "string", "enum": ["AA", "Aa", "aa"]}}
+    q = "Frequency of the genotypes AA, Aa and aa at an allele frequency of 0.7."
+    assert [c["genotype"] for c in expand(q, {"p": 0.7, "genotype": "AA"}, props=spec)] == \
+        ["AA", "Aa", "aa"]

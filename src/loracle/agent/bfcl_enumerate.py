@@ -2,65 +2,79 @@
 15 minutes respectively" -> two calls. Pure string rules over one decoded call's values."""
 from __future__ import annotations
 
-import itertools
-import json
 import re
 from typing import Any
 
 from loracle.agent.bfcl_values import _STOP, _words, coerce, enum_mentions
 
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
+_NUMBER = r"\$?(-?\d[\d,]*(?:\.\d+)?)"
 
 
 def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> list:
     """The enumeration the value opens in the question ("Taylor Swift and Maroon 5" ->
     ["Taylor Swift", "Maroon 5"]), or [value]. Items after a string keep its word count."""
+    return [v for v, _ in located(question, value, avoid)]
+
+
+def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[tuple]:
+    """`alternatives` with where each item stands in the question: (value, char offset), the
+    value itself first (offset -1 where it is not stated). A number's enumeration may also
+    start before it ("the next 10 years and 20 years" when the decoder took 20)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return [value]
+        return [(value, -1)]
     if isinstance(value, str):
         m = re.search(re.escape(value), question, re.I)
         if not m or not value.strip():
-            return [value]
+            return [(value, -1)]
         q0 = question[m.start() - 1:m.start()]
         ctx = re.search(r"([A-Za-z]+\W+[A-Za-z]+\W*)$", question[:m.start()])
         if q0 in "'\"" and q0 and ctx:  # "SNP ID 'rs1' ... SNP ID 'rs2'": quoted siblings
-            sib = re.findall(re.escape(ctx.group(1)) + r"([^'\"]+)['\"]", question)
-            if len(sib) > 1 and value in sib:
-                return [value] + [v for v in sib if v != value]
-        out, rest, n = [value], question[m.end():], len(value.split())
-        while (mm := _next_item(rest, n)) and len(out) < 8:
+            sib = [(x.group(1), x.start(1)) for x in re.finditer(
+                re.escape(ctx.group(1)) + r"([^'\"]+)['\"]", question)]
+            if len(sib) > 1 and value in [v for v, _ in sib]:
+                return [(value, m.start())] + [x for x in sib if x[0] != value]
+        out, at, n = [(value, m.start())], m.end(), len(value.split())
+        while (mm := _next_item(question[at:], n)) and len(out) < 8:
             it = mm.group(1)
             if re.fullmatch(r"[A-Z]{2,3}", it) and mm.group(0).lstrip()[:1] == ",":
-                rest = rest[mm.end():]  # "New York, NY and ...": the city's code, no sibling
+                at += mm.end()  # "New York, NY and ...": the city's code, no sibling
                 continue
             # "Taylor Swift and Maroon 5, with a ..." : a capitalised list stays capitalised,
             # and an item that is a stop word or names a parameter ("base and height") ends it.
             if (value[0].isupper() and not it[0].isupper() and not it[0].isdigit()) or \
                     it.split()[0].lower() in _STOP or _words(it) & avoid:
                 break
-            out.append(it)
-            rest = rest[mm.end():]
+            out.append((it, at + mm.start(1)))
+            at += mm.end()
         return out
     num = r"(?<![\w.])%s(?!\d|[.,]\d)" % re.escape(str(value).removesuffix(".0"))
     m = re.search(num, question)
     if not m:
-        return [value]
-    out, rest = [value], question[m.end():]
+        return [(value, -1)]
+    spec = {"type": "float" if isinstance(value, float) else "integer"}
+    def conv(x: str) -> Any:
+        return coerce(x.replace(",", ""), spec)
     # "the factorial of 5, the factorial of 3": numbers after the same words are siblings.
     # Two words of context, three when those two are stop words ("kilograms and is 180"),
     # else the one word before ("this game 20 times ... the game 50 times").
     for ctx in _contexts(question[:m.start()]):
-        sib = re.findall(re.escape(ctx) + r"\$?(-?\d[\d,]*(?:\.\d+)?)", question)
-        conv = [coerce(x.replace(",", ""), {"type": "float" if isinstance(value, float)
-                                            else "integer"}) for x in sib]
-        if len(conv) > 1 and value in conv:
-            return [value] + [v for v in conv if v is not None and v != value]
-    while (mm := re.match(r"(?:\s+[A-Za-z%]+){0,2}" + _SEP + r"\$?(-?\d[\d,]*(?:\.\d+)?)",
-                          rest, re.I)) and len(out) < 8:
-        out.append(coerce(mm.group(1).replace(",", ""), {"type": "float" if isinstance(
-            value, float) else "integer"}))
-        rest = rest[mm.end():]
-    return [v for v in out if v is not None]
+        sib = [(conv(x.group(1)), x.start(1)) for x in re.finditer(
+            re.escape(ctx) + r"\$?(-?\d[\d,]*(?:\.\d+)?)", question)]
+        if len(sib) > 1 and value in [v for v, _ in sib]:
+            return ([(value, m.start())] + [x for x in sib if x[0] is not None
+                                            and x[0] != value])[:8]
+    out, at = [(value, m.start())], m.end()
+    while (mm := re.match(r"(?:\s+[A-Za-z%]+){0,2}" + _SEP + _NUMBER, question[at:], re.I)) \
+            and len(out) < 8:
+        out.append((conv(mm.group(1)), at + mm.start(1)))
+        at += mm.end()
+    at = m.start()  # and backwards: "10 years and 20 years" with 20 decoded
+    while (mm := re.search(_NUMBER + r"(?:\s+[A-Za-z%]+){0,2}" + _SEP + r"\$?$",
+                           question[:at], re.I)) and len(out) < 8:
+        out.insert(1, (conv(mm.group(1)), mm.start(1)))
+        at = mm.start()
+    return [x for x in out if x[0] is not None]
 
 
 def _next_item(rest: str, n: int) -> re.Match | None:
@@ -92,28 +106,99 @@ def _contexts(before: str) -> list[str]:
 def enum_alternatives(question: str, value: Any, spec: dict) -> list:
     """An enum value and the other values of its enum the question names ("driving ...
     then bicycling ... and finally transit")."""
-    named = [v for *_, v in enum_mentions(question, spec.get("enum") or [])]
-    return [value] + [v for v in named if v != value] if value in named else [value]
+    return [v for v, _ in _enum_located(question, value, spec)]
+
+
+def _enum_located(question: str, value: Any, spec: dict) -> list[tuple]:
+    named = [(v, a) for a, _, v in enum_mentions(question, spec.get("enum") or [])]
+    at = dict(named)
+    return [(value, at[value])] + [x for x in named if x[0] != value] if value in at \
+        else [(value, -1)]
 
 
 def expand(question: str, args: dict, avoid: frozenset = frozenset(),
            props: dict | None = None) -> list[dict]:
-    """One call's arguments -> the parallel calls the question enumerates: equal-length lists
-    zip ("respectively"), unequal ones multiply; a value already used by another param
-    ("between 5 and 10") is no alternative."""
-    def key(v: Any) -> str:  # 200 and 200.0 are one value
-        return json.dumps(float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-    used = {key(v) for v in args.values()}
-    lists = {}
-    for p, v in args.items():
-        spec = (props or {}).get(p, {})
-        found = enum_alternatives(question, v, spec) if spec.get("enum") else \
-            alternatives(question, v, avoid)
-        alts = [a for a in found[1:] if key(a) not in used]
-        if alts:
-            lists[p] = [v] + alts
+    """One call's arguments -> the parallel calls the question enumerates. A value already
+    used by another param ("between 5 and 10") is no alternative. Enumerations whose items
+    interleave ("75 kilograms ... 180 cm, ... 60 kilograms ... 165 cm") belong to the same
+    calls; enumerations that follow one another multiply ("rock and jazz concerts in San
+    Francisco and New York": four calls) unless the question says "respectively"."""
+    found = {p: _enum_located(question, v, (props or {}).get(p, {}))
+             if (props or {}).get(p, {}).get("enum") else located(question, v, avoid)
+             for p, v in args.items()}
+    # Where the other params' values stand: "between 5 and 10" (lo, hi) is no enumeration,
+    # but "area of 2000" is a sibling of "area of 2500" though the year is 2000 too.
+    lists: dict[str, list[tuple]] = {}
+    for p, f in found.items():
+        taken = {g[0][1] for o, g in found.items() if o != p and g[0][1] >= 0}
+        alts = [a for a in f[1:] if a[1] not in taken]
+        if alts:  # in question order: the i-th items of interleaved lists go together
+            lists[p] = sorted([f[0]] + alts, key=lambda x: x[1])
     if not lists:
         return [args]
-    keys, lens = list(lists), {len(v) for v in lists.values()}
-    combos = zip(*lists.values()) if len(lens) == 1 else itertools.product(*lists.values())
-    return [{**args, **dict(zip(keys, c))} for c in combos]
+    calls = [{}]
+    for group in _groups(lists, bool(re.search(r"\brespectively\b", question, re.I))):
+        calls = [{**c, **z} for c in calls for z in _zip(group)]
+    return [{**args, **c} for c in calls]
+
+
+def _groups(lists: dict[str, list[tuple]], respectively: bool) -> list[dict]:
+    """Lists whose spans in the question overlap (or, with "respectively", that have the same
+    length) form one group; groups multiply."""
+    groups: list[dict] = []
+    for p, items in lists.items():
+        lo, hi = items[0][1], items[-1][1]
+        join = [g for g in groups if any(
+            (respectively and len(o) == len(items)) or (lo < o[-1][1] and o[0][1] < hi)
+            for o in g.values())]
+        merged = {p: items}
+        for g in join:
+            merged.update(g)
+            groups.remove(g)
+        groups.append(merged)
+    return groups
+
+
+def _zip(group: dict[str, list[tuple]]) -> list[dict]:
+    """One call per item of the longest list; a shorter list's items go, in order, to the
+    calls whose anchor items are nearest, and a call with none keeps the previous call's
+    value ("a similar house but with an area of 3000" keeps the rooms)."""
+    anchor = max(group.values(), key=len)
+    n = len(anchor)
+    out: list[dict] = [{} for _ in range(n)]
+    for p, items in group.items():
+        if len(items) == n:
+            slots = list(range(n))
+        else:
+            slots = _nearest_slots([a for _, a in anchor], [a for _, a in items])
+        val = dict(zip(slots, [v for v, _ in items]))
+        last = items[0][0]
+        for k in range(n):
+            last = val.get(k, last)
+            out[k][p] = last
+    return out
+
+
+def _nearest_slots(anchors: list[int], at: list[int]) -> list[int]:
+    """The increasing anchor indices, one per item, with the least total distance between
+    each item and its anchor (dynamic programming over items x anchors)."""
+    m, n = len(at), len(anchors)
+    INF = float("inf")
+    # cost[i][k]: items 0..i placed, item i on anchor k
+    cost = [[INF] * n for _ in range(m)]
+    back = [[-1] * n for _ in range(m)]
+    for k in range(n):
+        cost[0][k] = abs(at[0] - anchors[k])
+    for i in range(1, m):
+        best, arg = INF, -1
+        for k in range(n):
+            if k and cost[i - 1][k - 1] < best:
+                best, arg = cost[i - 1][k - 1], k - 1
+            if arg >= 0:
+                cost[i][k], back[i][k] = best + abs(at[i] - anchors[k]), arg
+    k = min(range(n), key=lambda j: cost[m - 1][j])
+    slots = [k]
+    for i in range(m - 1, 0, -1):
+        k = back[i][k]
+        slots.append(k)
+    return slots[::-1]

@@ -2,8 +2,10 @@
 
 Features are cues a reader would use: how many "and"s and commas, "respectively", "each /
 both / two", "another / again / same", numbers per numeric parameter, capitalised names per
-string parameter, and, strongest, how many sibling values the first call's arguments have in
-the question (`alternatives`: "Berlin and Madrid", "10, 20 and 30 years"). At fit time the
+string parameter, sequence words ("first ... then ... finally"), and, strongest, how many
+sibling values the first call's arguments have in the question (`alternatives`: "Berlin and
+Madrid", "10, 20 and 30 years") and how many calls the enumeration rule makes of them
+(`expand`: "rock and jazz concerts in Boston and Austin" is four). At fit time the
 first call comes from the ground truth; at answer time from the decoder.
 
 The classifier is a small gradient-boosted tree ensemble (bfcl_trees: JSON trees, no
@@ -18,13 +20,13 @@ import re
 
 import numpy as np
 
-from loracle.agent.bfcl_enumerate import alternatives
+from loracle.agent.bfcl_enumerate import alternatives, expand
 from loracle.agent.bfcl_trees import fit_trees, tree_score
 from loracle.agent.bfcl_values import _NUM, _params, _words, enum_mentions
 
 GATE_FEATURES = ["ands", "commas", "respectively", "quantifier", "nums_per_numeric",
                  "words_50", "again", "names_per_string", "n_required", "max_siblings",
-                 "max_enum_named"]
+                 "max_enum_named", "expanded_calls", "sequence_words"]
 
 
 def gate_features(question: str, function: dict, first: dict) -> list[float]:
@@ -43,7 +45,9 @@ def gate_features(question: str, function: dict, first: dict) -> list[float]:
             len(_NUM.findall(question)) / max(numeric, 1), len(q.split()) / 50,
             float(bool(re.search(r"\b(another|second|again|same|other|also|as well)\b", q))),
             names / max(strings, 1), float(len(req)), float(max(sib or [1])),
-            float(max(named or [0]))]
+            float(max(named or [0])), float(len(expand(question, first, avoid, props))),
+            float(len(re.findall(r"\b(first|second|third|fourth|then|finally|lastly|another|"
+                                 r"also)\b", q)))]
 
 
 def first_call(ground_truth: list[dict], name: str) -> dict:
