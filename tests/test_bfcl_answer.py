@@ -9,7 +9,7 @@ import pytest
 from fake_bfcl import FakeEncoder
 from loracle.agent import bfcl
 from loracle.agent.bfcl import BfclAnswerer, answer_file, load_questions
-from loracle.agent.bfcl_enumerate import alternatives, expand
+from loracle.agent.bfcl_enumerate import alternatives, drop_foreign, expand
 from loracle.agent.bfcl_values import coerce, grounded, parse_value, spans
 from loracle.errors import InputError
 
@@ -202,3 +202,15 @@ def test_an_enumeration_may_start_before_the_decoded_number():
     q = "Frequency of the genotypes AA, Aa and aa at an allele frequency of 0.7."
     assert [c["genotype"] for c in expand(q, {"p": 0.7, "genotype": "AA"}, props=spec)] == \
         ["AA", "Aa", "aa"]
+
+
+def test_tuple_siblings_and_optional_values_of_later_calls():
+    q = "A drone at the point (5, 7) flies to (10, 15), then to another point (20, 25)."
+    assert alternatives(q, 7) == [7, 15, 25]  # the second number of every tuple
+    assert expand(q, {"x": 5, "y": 7}) == [{"x": 5, "y": 7}, {"x": 10, "y": 15},
+                                           {"x": 20, "y": 25}]
+    # An optional z of 10 is the next call's x, not this call's z ...
+    assert drop_foreign(q, {"x": 5, "y": 7, "z": 10}, ["x", "y"]) == {"x": 5, "y": 7}
+    # ... but an earlier item of the enumeration may be this call's own.
+    q = "Absolute pressure at an atmospheric pressure of 1 atm and a gauge pressure of 2 atm."
+    assert drop_foreign(q, {"atm": 1, "gauge": 2}, ["gauge"]) == {"atm": 1, "gauge": 2}

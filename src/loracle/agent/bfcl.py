@@ -19,7 +19,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from loracle.agent.bfcl_enumerate import expand
+from loracle.agent.bfcl_enumerate import drop_foreign, expand
 from loracle.agent.bfcl_gate import GATE_FEATURES, first_call, fit_gate, gate_features, gate_score
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words
@@ -218,8 +218,8 @@ class BfclAnswerer:
         where = regions(q, chosen, self.enc)
         for f in chosen:
             region = where.get(f["name"])
-            args = self.dec(q, f, region=region)
             avoid = frozenset().union(*[_words(p) for p in _params(f)[0]])
+            args = drop_foreign(q, self.dec(q, f, region=region), _params(f)[1], avoid)
             multi = self.is_multi(_text(q, region), f, args)
             many = expand(q, args, avoid, _params(f)[0]) if multi else [args]
             # No lexical enumeration: the decoder continues the list, each new call taking

@@ -2,12 +2,14 @@
 15 minutes respectively" -> two calls. Pure string rules over one decoded call's values."""
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
 from loracle.agent.bfcl_values import _STOP, _words, coerce, enum_mentions
 
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
+_TUPLE = r"\(\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*\)"
 _NUMBER = r"\$?(-?\d[\d,]*(?:\.\d+)?)"
 
 
@@ -55,6 +57,15 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
     spec = {"type": "float" if isinstance(value, float) else "integer"}
     def conv(x: str) -> Any:
         return coerce(x.replace(",", ""), spec)
+    # "the point (5, 7) ... (10, 15)": the k-th numbers of the question's tuples are siblings.
+    tuples = [[(conv(x.group()), t.start(1) + x.start()) for x in re.finditer(
+        r"-?\d+(?:\.\d+)?", t.group(1))] for t in re.finditer(_TUPLE, question)]
+    for tup in tuples:
+        k = next((i for i, (_, a) in enumerate(tup) if a == m.start()), None)
+        if k is not None:
+            sib = [t[k] for t in tuples if len(t) > k and t is not tup]
+            if sib:
+                return [(value, m.start())] + sib[:7]
     # "the factorial of 5, the factorial of 3": numbers after the same words are siblings.
     # Two words of context, three when those two are stop words ("kilograms and is 180"),
     # else the one word before ("this game 20 times ... the game 50 times").
@@ -114,6 +125,23 @@ def _enum_located(question: str, value: Any, spec: dict) -> list[tuple]:
     at = dict(named)
     return [(value, at[value])] + [x for x in named if x[0] != value] if value in at \
         else [(value, -1)]
+
+
+def _key(v: Any) -> str:
+    """200 and 200.0 are one value."""
+    return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else repr(v)
+
+
+def drop_foreign(question: str, args: dict, required: list[str],
+                 avoid: frozenset = frozenset()) -> dict:
+    """Optional values that are a later call's value of a required parameter are dropped:
+    in "the point (5, 7) ... then to (10, 15)" hypot's optional z is not 10. (An earlier
+    item may be this call's own: "atmospheric pressure of 1 atm and a gauge pressure of 2".)"""
+    other = {_key(v) for p in required if p in args
+             for (v, at), (_, at0) in itertools.product(located(question, args[p], avoid)[1:],
+                                                        located(question, args[p], avoid)[:1])
+             if at > at0}
+    return {p: v for p, v in args.items() if p in required or _key(v) not in other}
 
 
 def expand(question: str, args: dict, avoid: frozenset = frozenset(),
