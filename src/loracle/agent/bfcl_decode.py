@@ -396,6 +396,16 @@ class LMArgDecoder:
                 value, stated = parse_value(text, spec), True
             elif t in ("integer", "float"):
                 value = parse_value(self._number(logits, t == "float"), spec)
+            elif (t == "string" or is_list and (spec.get("items") or {}).get("type")
+                  in ("string", None)) and _words(p) & _words(question):
+                # An optional string the question names ("with stops at Santa Barbara and
+                # Monterey" for stops): copied like a required one.
+                self.span_param = p if t == "string" else None
+                value = self._scalar(logits, question, spec)[0] if t == "string" else \
+                    self._array(logits, question, spec)
+                self.span_param = None
+                if value and _words(" ".join(value) if is_list else value) <= _words(p):
+                    value = None  # the name itself ("month" for month) names, not states
             else:
                 value = parse_value(self._free(logits, opener, 40 if is_list else 24), spec)
                 if value is not None and spec.get("enum") and value not in spec["enum"]:
