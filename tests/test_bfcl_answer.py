@@ -214,3 +214,10 @@ def test_tuple_siblings_and_optional_values_of_later_calls():
     # ... but an earlier item of the enumeration may be this call's own.
     q = "Absolute pressure at an atmospheric pressure of 1 atm and a gauge pressure of 2 atm."
     assert drop_foreign(q, {"atm": 1, "gauge": 2}, ["gauge"]) == {"atm": 1, "gauge": 2}
+
+
+def test_names_before_the_same_noun_are_siblings():
+    q = ("The evolutionary rate of the African Elephant over 5000 years using the Darwin "
+         "model, and how would it change if we use the Lamarck model instead?")
+    assert alternatives(q, "Lamarck") == ["Lamarck", "Darwin"]
+    assert alternatives(q, "African Elephant") == ["African Elephant"]  # one "Elephant"

@@ -36,6 +36,13 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
                 re.escape(ctx.group(1)) + r"([^'\"]+)['\"]", question)]
             if len(sib) > 1 and value in [v for v, _ in sib]:
                 return [(value, m.start())] + [x for x in sib if x[0] != value]
+        # "the Darwin model ... the Lamarck model": names before the same noun are siblings.
+        noun = re.match(r"\s+([a-z]{3,})\b", question[m.end():])
+        if value[:1].isupper() and noun and noun.group(1) not in _STOP:
+            sib = [(x.group(1), x.start(1)) for x in re.finditer(
+                r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)\s+" + noun.group(1) + r"\b", question)]
+            if len(sib) > 1 and value in [v for v, _ in sib]:
+                return [(value, m.start())] + [x for x in sib if x[0] != value][:7]
         out, at, n = [(value, m.start())], m.end(), len(value.split())
         while (mm := _next_item(question[at:], n)) and len(out) < 8:
             it = mm.group(1)
