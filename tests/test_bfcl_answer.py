@@ -221,3 +221,10 @@ def test_names_before_the_same_noun_are_siblings():
          "model, and how would it change if we use the Lamarck model instead?")
     assert alternatives(q, "Lamarck") == ["Lamarck", "Darwin"]
     assert alternatives(q, "African Elephant") == ["African Elephant"]  # one "Elephant"
+
+
+def test_a_string_another_param_holds_is_no_sibling():
+    q = "Get me the exchange rates of USD to AUD and USD to CAD."
+    assert alternatives(q, "AUD") == ["AUD", "USD"]  # the enumeration as written ...
+    # ... but no call converts USD to USD.
+    assert expand(q, {"base": "USD", "target": "AUD"}) == [{"base": "USD", "target": "AUD"}]

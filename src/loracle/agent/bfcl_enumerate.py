@@ -166,7 +166,11 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
     lists: dict[str, list[tuple]] = {}
     for p, f in found.items():
         taken = {g[0][1] for o, g in found.items() if o != p and g[0][1] >= 0}
-        alts = [a for a in f[1:] if a[1] not in taken]
+        # Two params of a call almost never share a string ("USD to AUD and USD to CAD":
+        # the second USD is no target currency).
+        same = {v.lower() for o, v in args.items() if o != p and isinstance(v, str)}
+        alts = [a for a in f[1:] if a[1] not in taken
+                and not (isinstance(a[0], str) and a[0].lower() in same)]
         if alts:  # in question order: the i-th items of interleaved lists go together
             lists[p] = sorted([f[0]] + alts, key=lambda x: x[1])
     if not lists:
