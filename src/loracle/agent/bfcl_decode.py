@@ -7,7 +7,8 @@ rewritten forms of it: dates in the format the parameter asks for, "^" as "**", 
 as fractions), and the value may end only at a word boundary. Enums are decoded over their
 own values, narrowed to those the question names when it names any. Optional values are
 decoded freely and kept only when stated in the question, since a wrong optional value fails
-the checker while an absent one usually passes; an optional enum takes only a named value.
+the checker while an absent one usually passes; an optional enum takes only a named value,
+and an optional string whose name the question uses ("stops at ...") is copied.
 See docs/agent.md ("BFCL answerer") for the measured effect of each rule.
 """
 from __future__ import annotations

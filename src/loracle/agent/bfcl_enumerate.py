@@ -1,5 +1,7 @@
 """Parallel calls from enumerations in the question: "Taylor Swift and Maroon 5 ... 20 and
-15 minutes respectively" -> two calls. Pure string rules over one decoded call's values."""
+15 minutes respectively" -> two calls. Pure string rules over one decoded call's values: each
+value's siblings, with where they stand, then interleaved lists zip and lists that follow one
+another multiply. Measured effects: docs/agent.md ("Several calls")."""
 from __future__ import annotations
 
 import itertools
