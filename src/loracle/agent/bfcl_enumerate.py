@@ -4,7 +4,6 @@ value's siblings, with where they stand, then interleaved lists zip and lists th
 another multiply. Measured effects: docs/agent.md ("Several calls")."""
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
@@ -146,23 +145,23 @@ def drop_foreign(question: str, args: dict, required: list[str],
     """Optional values that are a later call's value of a required parameter are dropped:
     in "the point (5, 7) ... then to (10, 15)" hypot's optional z is not 10. (An earlier
     item may be this call's own: "atmospheric pressure of 1 atm and a gauge pressure of 2".)"""
-    other = {_key(v) for p in required if p in args
-             for (v, at), (_, at0) in itertools.product(located(question, args[p], avoid)[1:],
-                                                        located(question, args[p], avoid)[:1])
-             if at > at0}
+    other = set()
+    for p in required:
+        if p in args:
+            (_, at0), *rest = located(question, args[p], avoid)
+            other |= {_key(v) for v, at in rest if at > at0}
     return {p: v for p, v in args.items() if p in required or _key(v) not in other}
 
 
 def expand(question: str, args: dict, avoid: frozenset = frozenset(),
            props: dict | None = None) -> list[dict]:
-    """One call's arguments -> the parallel calls the question enumerates. A value already
-    used by another param ("between 5 and 10") is no alternative. Enumerations whose items
-    interleave ("75 kilograms ... 180 cm, ... 60 kilograms ... 165 cm") belong to the same
-    calls; enumerations that follow one another multiply ("rock and jazz concerts in San
+    """One call's arguments -> the parallel calls the question enumerates. Enumerations whose
+    items interleave ("75 kilograms ... 180 cm, ... 60 kilograms ... 165 cm") belong to the
+    same calls; enumerations that follow one another multiply ("rock and jazz concerts in San
     Francisco and New York": four calls) unless the question says "respectively"."""
-    found = {p: _enum_located(question, v, (props or {}).get(p, {}))
-             if (props or {}).get(p, {}).get("enum") else located(question, v, avoid)
-             for p, v in args.items()}
+    props = props or {}
+    found = {p: _enum_located(question, v, props[p]) if props.get(p, {}).get("enum")
+             else located(question, v, avoid) for p, v in args.items()}
     # Where the other params' values stand: "between 5 and 10" (lo, hi) is no enumeration,
     # but "area of 2000" is a sibling of "area of 2500" though the year is 2000 too.
     lists: dict[str, list[tuple]] = {}
@@ -203,7 +202,8 @@ def _groups(lists: dict[str, list[tuple]], respectively: bool) -> list[dict]:
 def _zip(group: dict[str, list[tuple]]) -> list[dict]:
     """One call per item of the longest list; a shorter list's items go, in order, to the
     calls whose anchor items are nearest, and a call with none keeps the previous call's
-    value ("a similar house but with an area of 3000" keeps the rooms)."""
+    value ("a similar house but with an area of 3000" keeps the rooms), or the list's first
+    item before any."""
     anchor = max(group.values(), key=len)
     n = len(anchor)
     out: list[dict] = [{} for _ in range(n)]
