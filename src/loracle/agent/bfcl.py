@@ -218,17 +218,18 @@ class BfclAnswerer:
         where = regions(q, chosen, self.enc)
         for f in chosen:
             region = where.get(f["name"])
-            avoid = frozenset().union(*[_words(p) for p in _params(f)[0]])
-            args = drop_foreign(q, self.dec(q, f, region=region), _params(f)[1], avoid)
+            props, req = _params(f)
+            avoid = frozenset().union(*[_words(p) for p in props])
+            args = drop_foreign(q, self.dec(q, f, region=region), req, avoid)
             multi = self.is_multi(_text(q, region), f, args)
-            many = expand(q, args, avoid, _params(f)[0]) if multi else [args]
+            many = expand(q, args, avoid, props) if multi else [args]
             # No lexical enumeration: the decoder continues the list, each new call taking
             # values stated later in the question. A repeat, or a call missing a value the
             # first one had, ends it.
             if multi and len(many) == 1:
                 while len(many) < 6:
                     nxt = self.dec(q, f, prev=many, region=region)
-                    if not nxt or nxt in many or not set(_params(f)[1]) & set(args) <= set(nxt):
+                    if not nxt or nxt in many or not set(req) & set(args) <= set(nxt):
                         break
                     many.append(nxt)
             calls += [{"name": f["name"], "arguments": a} for a in many]

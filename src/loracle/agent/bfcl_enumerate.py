@@ -79,7 +79,7 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
     # else the one word before ("this game 20 times ... the game 50 times").
     for ctx in _contexts(question[:m.start()]):
         sib = [(conv(x.group(1)), x.start(1)) for x in re.finditer(
-            re.escape(ctx) + r"\$?(-?\d[\d,]*(?:\.\d+)?)", question)]
+            re.escape(ctx) + _NUMBER, question)]
         if len(sib) > 1 and value in [v for v, _ in sib]:
             return ([(value, m.start())] + [x for x in sib if x[0] is not None
                                             and x[0] != value])[:8]

@@ -12,7 +12,8 @@ The classifier is a small gradient-boosted tree ensemble (bfcl_trees: JSON trees
 pickle). Measured on 2-fold held-out functions of the four AST categories, with the first
 call taken from the ground truth (the decoder's is noisier): right for 83% of functions,
 against 79% for the logistic regression on the MiniLM embedding it replaced; on
-simple/multiple 98% instead of 91%.
+simple/multiple 98% instead of 91%. Judged from the decoder's first call, the last two cues
+(expanded calls, sequence words) took it from 86.9% to 88.6%.
 """
 from __future__ import annotations
 
