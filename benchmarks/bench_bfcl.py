@@ -2,8 +2,11 @@
 non-live AST numbers.
 
 usage: python benchmarks/bench_bfcl.py [--limit N] [--folds 2] [--seed 0] [--no-lm]
-       python benchmarks/bench_bfcl.py --fit-all src/loracle/agent/bfcl_model  (the shipped
-       selector and gate: fit on every dev row, nothing scored)
+       python benchmarks/bench_bfcl.py --adapter DIR  (decode with a LoRA call adapter
+       trained per fold on that fold's training rows, into DIR/fold<k>)
+       python benchmarks/bench_bfcl.py --fit-all src/loracle/agent/bfcl_model [--fit-adapter]
+       (the shipped selector and gate, and with --fit-adapter the call adapter: fit on every
+       dev row, nothing scored)
 
 Question ids of all five files are split into K seeded folds; the answerer is fit on the
 other folds and scores only its own fold, so every reported number is held-out. The answerer
@@ -43,8 +46,16 @@ def main() -> None:
                          "writing the value rules; they are reported apart from the rest")
     ap.add_argument("--span-weight", type=float, default=0.5,
                     help="weight of the learned value-span prior against the LM (0 = LM alone)")
+    ap.add_argument("--adapter", default="", metavar="DIR",
+                    help="train a LoRA call adapter per fold on that fold's training rows into "
+                         "DIR/fold<k> (kept and reused if present) and decode with it")
+    ap.add_argument("--adapter-epochs", type=float, default=2.0,
+                    help="epochs of call-adapter training (with --adapter)")
     ap.add_argument("--fit-all", default="", metavar="DIR",
                     help="fit on every row, save the selector to DIR and exit (no scores)")
+    ap.add_argument("--fit-adapter", action="store_true",
+                    help="with --fit-all: also train the call adapter on every dev row into "
+                         "DIR/adapter (about 35 min on 2 CPU cores)")
     args = ap.parse_args()
     from tqdm import tqdm
 
@@ -75,6 +86,12 @@ def main() -> None:
     if args.fit_all:
         BfclAnswerer(encoder=enc).fit([r for _, r in rows], answers).save(args.fit_all)
         print(f"fit on {len(rows)} rows -> {args.fit_all}/selector.json")
+        if args.fit_adapter:
+            from loracle.agent.bfcl import ADAPTER
+            from loracle.agent.bfcl_adapter import AdapterConfig, train_call_adapter
+            info = train_call_adapter([r for _, r in rows], answers, Path(args.fit_all) / ADAPTER,
+                                      AdapterConfig(epochs=args.adapter_epochs, seed=args.seed))
+            print(f"call adapter on {info['examples']} examples -> {args.fit_all}/{ADAPTER}")
         return
     decoder = (lambda q, f, prev=None, region=None: {}) if args.no_lm else None
     shared_dec = None
@@ -82,7 +99,11 @@ def main() -> None:
     for k in range(args.folds):
         train = [r for _, r in rows if fold[r["id"]] != k]
         test = [(c, r) for c, r in rows if fold[r["id"]] == k and r["id"] in scored]
-        ans = BfclAnswerer(encoder=enc, decoder=decoder or shared_dec,
+        dec = decoder or shared_dec
+        if args.adapter and not args.no_lm:  # a held-out adapter: fit on this fold's train rows
+            dec = fold_decoder(Path(args.adapter) / f"fold{k}", train, answers,
+                               args.adapter_epochs, args.seed)
+        ans = BfclAnswerer(encoder=enc, decoder=dec,
                            span_weight=args.span_weight).fit(train, answers)
         for cat, r in tqdm(test, desc=f"fold {k + 1}/{args.folds}"):
             t0 = time.perf_counter()
@@ -92,7 +113,8 @@ def main() -> None:
                 "ground_truth"), cat)
             results.append({"id": r["id"], "category": cat, "ok": ok, "reason": why,
                             "calls": calls, "seconds": round(dt, 3)})
-        shared_dec = ans._dec  # load SmolLM2 once; it learns nothing
+        if not args.adapter:
+            shared_dec = ans._dec  # load SmolLM2 once; without an adapter it learns nothing
     if args.out:
         Path(args.out).write_text("".join(json.dumps(x) + "\n" for x in results))
 
@@ -113,7 +135,27 @@ def main() -> None:
           f"{np.mean([part[c][0] for c in AST if c in cats]):>11.2f}"
           f"{np.mean([part[c][1] for c in AST if c in cats]):>9.2f}")
     print(f"{'seconds/question':<20}{'':>6}{secs:>9.2f}")
+    if args.adapter:
+        for k in range(args.folds):
+            info = json.loads((Path(args.adapter) / f"fold{k}" / "train_info.json").read_text())
+            print(f"adapter fold {k}: {info['examples']} examples, {info['steps']} steps, "
+                  f"{info['tokens']} tokens in {info['seconds']} s "
+                  f"({info['tokens'] / max(info['seconds'], 1e-9):.0f} tokens/s)")
     print("published non-live AST: " + ", ".join(f"{m} {v:.2f}" for m, v in PUBLISHED.items()))
+
+
+def fold_decoder(out: Path, train: list[dict], answers: dict, epochs: float, seed: int):
+    """The LM decoder with a call adapter trained on `train` (reused when `out` holds one
+    trained on the same questions with the same settings)."""
+    from loracle.agent.bfcl_adapter import AdapterConfig, train_call_adapter, train_ids_hash
+    from loracle.agent.bfcl_decode import LMArgDecoder
+    info = out / "train_info.json"
+    cfg = AdapterConfig(epochs=epochs, seed=seed)
+    old = json.loads(info.read_text()) if info.is_file() else {}
+    if old.get("train_ids_sha256") != train_ids_hash(train) or old.get("config") != cfg.__dict__:
+        got = train_call_adapter(train, answers, out, cfg)
+        print(f"call adapter -> {out}: {got['examples']} examples, loss {got['train_loss']:.3f}")
+    return LMArgDecoder(adapter=str(out))
 
 
 if __name__ == "__main__":

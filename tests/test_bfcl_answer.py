@@ -95,6 +95,20 @@ def test_copied_values_never_start_on_a_state_code_or_end_on_a_stop_word():
     assert not any(t[:e].endswith((" for", " and", " that")) for e in ends)
 
 
+def test_the_asker_is_no_value_but_a_quoted_sentence_is():
+    t = "First, I'd like the lyrics of Hey Jude by the Beatles and I'm craving Sushi. " \
+        "Review: 'I love it here! Fresh and delicious.'."
+    starts, ends = spans(t, set())
+    assert not [t[i:i + 3] for i in starts if t[i] == "I" and t[i - 1] != "'"]
+    assert not any(t[:e].endswith(("I'd", "I'm")) for e in ends)
+    assert t.index("I love") in starts  # inside quotes it is what the reviewer wrote
+    # a closing quote ends a value before it: "delicious." and "delicious", not "delicious.'."
+    assert {t[t.index("I love"):e] for e in ends if e > t.index("delicious")} == {
+        "I love it here! Fresh and delicious", "I love it here! Fresh and delicious."}
+    # ... and no enumeration runs on into the asker ("the Beatles and I'm craving").
+    assert alternatives(t, "Beatles") == ["Beatles"]
+
+
 def test_irrelevant_question_gets_no_call_with_fake_scorer():
     ans = BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder)
     train = [row("simple_0", "Calculate the area of a triangle with base 10 and height 5.", [AREA]),
@@ -145,6 +159,15 @@ def test_shipped_selector_loads_with_its_gate():
     a = BfclAnswerer.load()
     assert a.gate is not None and len(a.gate["trees"]) > 10 and 0.2 <= a.threshold <= 0.8
     assert a.spans is not None and len(a.spans["trees"]) > 10  # the value-span prior
+
+
+def test_a_model_dir_with_an_adapter_decodes_with_it_unless_told_not_to(tmp_path):
+    BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder).save(tmp_path)
+    assert BfclAnswerer.load(tmp_path).adapter is None
+    (tmp_path / "adapter").mkdir()
+    (tmp_path / "adapter" / "adapter_config.json").write_text("{}")
+    assert BfclAnswerer.load(tmp_path).adapter == str(tmp_path / "adapter")
+    assert BfclAnswerer.load(tmp_path, use_adapter=False).adapter is None
 
 
 def test_answer_file_writes_valid_deterministic_jsonl(tmp_path):

@@ -141,6 +141,7 @@ def _agent(args) -> int:
         from .agent import bfcl
 
         answerer = bfcl.BfclAnswerer.load(args.model or bfcl.MODEL_DIR,
+                                          use_adapter=not args.no_adapter,
                                           span_weight=args.span_weight)
         res = bfcl.answer_file(args.data, args.output, answerer)
         print(json.dumps(res, indent=2, default=str))
@@ -555,7 +556,10 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--data", required=True, help="BFCL question file (JSONL: id, question, "
                    "function)")
     q.add_argument("--output", required=True, help="calls JSONL to write")
-    q.add_argument("--model", help="fitted BFCL answerer dir (default: the shipped one)")
+    q.add_argument("--model", help="fitted BFCL answerer dir (default: the shipped one); its "
+                   "adapter/ subdir, if any, is the LoRA call adapter the decoder uses")
+    q.add_argument("--no-adapter", action="store_true",
+                   help="decode with SmolLM2 alone, without the model dir's call adapter")
     q.add_argument("--span-weight", type=float, default=0.5,
                    help="weight of the learned value-span prior against SmolLM2's own choice "
                         "when copying a required string (0 = the LM alone; default 0.5, the "

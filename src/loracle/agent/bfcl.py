@@ -27,6 +27,7 @@ from loracle.errors import InputError
 from loracle.io import atomic_write_text, read_jsonl
 
 MODEL_DIR = Path(__file__).with_name("bfcl_model")
+ADAPTER = "adapter"  # the call adapter's subdirectory of a model dir (bfcl_adapter)
 FEATURES = ["cos", "clause_cos", "cos_gap", "is_top", "clause_top", "name_hit", "desc_hit",
             "param_hit", "nums_ok", "inv_nfuncs"]
 
@@ -141,8 +142,9 @@ class BfclAnswerer:
     (boosted trees over enumeration cues, bfcl_gate); the LM is used zero-shot."""
 
     def __init__(self, encoder: Encoder | None = None, decoder: ArgDecoder | None = None,
-                 threshold: float = 0.5, span_weight: float = 0.5):
+                 threshold: float = 0.5, span_weight: float = 0.5, adapter: str | None = None):
         self._enc, self._dec = encoder, decoder
+        self.adapter = adapter  # a call adapter dir (bfcl_adapter) for the default decoder
         if not span_weight >= 0:  # also refuses NaN
             raise InputError(f"span weight must be >= 0, got {span_weight}", field="span_weight")
         self.span_weight = span_weight  # the span prior's weight against the LM's logits
@@ -162,7 +164,7 @@ class BfclAnswerer:
     def dec(self) -> ArgDecoder:
         if self._dec is None:
             from loracle.agent.bfcl_decode import LMArgDecoder
-            self._dec = LMArgDecoder()
+            self._dec = LMArgDecoder(adapter=self.adapter)
         return self._dec
 
     def fit(self, questions: list[dict], answers: dict[str, dict]) -> "BfclAnswerer":
@@ -252,7 +254,10 @@ class BfclAnswerer:
                           f'{head}, "gate": {_trees(self.gate)}, "spans": {_trees(self.spans)}}}\n')
 
     @classmethod
-    def load(cls, model_dir: str | os.PathLike = MODEL_DIR, **kw: Any) -> "BfclAnswerer":
+    def load(cls, model_dir: str | os.PathLike = MODEL_DIR, use_adapter: bool = True,
+             **kw: Any) -> "BfclAnswerer":
+        """The fitted answerer in model_dir; its call adapter (model_dir/adapter) too, when
+        there is one and use_adapter is set."""
         path = Path(model_dir) / "selector.json"
         try:
             d = json.loads(path.read_text())
@@ -266,6 +271,8 @@ class BfclAnswerer:
         a = cls(threshold=d["threshold"], **kw)
         a.coef, a.bias = np.asarray(d["coef"], dtype=np.float64), float(d["bias"])
         a.gate, a.spans = d["gate"], d["spans"]
+        if use_adapter and (Path(model_dir) / ADAPTER / "adapter_config.json").is_file():
+            a.adapter = str(Path(model_dir) / ADAPTER)
         return a
 
 

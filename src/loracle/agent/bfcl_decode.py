@@ -53,16 +53,27 @@ def flag_asked(param: str, question: str) -> bool:
     return bool(w) and len(w & _words(question)) / len(w) >= 0.5
 
 
+def prompt_text(tok, function: dict, question: str) -> str:
+    """The chat prompt the decoder (and the call adapter's training) puts before `func(`."""
+    msgs = [{"role": "system", "content": _SYSTEM},
+            {"role": "user", "content": f"{signature(function)}\n\nQuestion: {question}"}]
+    return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+
+
 class LMArgDecoder:
     """Greedy SmolLM2 decoding of one value per parameter after a forced `func(p=`. The
     prompt's KV cache is kept and cropped, so each value costs only its own few tokens."""
 
-    def __init__(self, model: str = "embedded:smollm2-135m-instruct", dtype: str = "bfloat16"):
+    def __init__(self, model: str = "embedded:smollm2-135m-instruct", dtype: str = "bfloat16",
+                 adapter: str | None = None):
         import torch
         from loracle import models
         path = models.resolve_lm(model)
         self.torch, self.tok = torch, models.load_tokenizer(path)
         self.lm = models.load_causal_lm(path, dtype=dtype).eval()
+        if adapter:  # the call adapter (bfcl_adapter), merged: decoding costs what it did
+            from peft import PeftModel
+            self.lm = PeftModel.from_pretrained(self.lm, adapter).merge_and_unload().eval()
         self.strs = [self.tok.decode([i]) for i in range(len(self.tok))]
         self.vocab: dict[str, int] = {}
         for i, s in enumerate(self.strs):
@@ -353,9 +364,7 @@ class LMArgDecoder:
         self.region, self.function = region, function
         from transformers import DynamicCache
         props, req = _params(function)
-        msgs = [{"role": "system", "content": _SYSTEM},
-                {"role": "user", "content": f"{signature(function)}\n\nQuestion: {question}"}]
-        prompt = self.tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+        prompt = prompt_text(self.tok, function, question)
         before = "".join(f"{function['name']}({call_text(a)}), " for a in prev or [])
         self.cache = DynamicCache()
         self._step(self._ids(prompt + before + function["name"] + "("))

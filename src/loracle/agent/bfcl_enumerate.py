@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loracle.agent.bfcl_values import _STOP, _words, coerce, enum_mentions
+from loracle.agent.bfcl_values import _STOP, _words, coerce, enum_mentions, is_speaker
 
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 _TUPLE = r"\(\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*\)"
@@ -53,7 +53,8 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
             # "Taylor Swift and Maroon 5, with a ..." : a capitalised list stays capitalised,
             # and an item that is a stop word or names a parameter ("base and height") ends it.
             if (value[0].isupper() and not it[0].isupper() and not it[0].isdigit()) or \
-                    it.split()[0].lower() in _STOP or _words(it) & avoid:
+                    it.split()[0].lower() in _STOP or is_speaker(it.split()[0]) or \
+                    _words(it) & avoid:
                 break
             out.append((it, at + mm.start(1)))
             at += mm.end()

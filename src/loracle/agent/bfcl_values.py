@@ -155,6 +155,11 @@ def rewrites(question: str, spec: dict) -> list[str]:
     return out
 
 
+def is_speaker(word: str) -> bool:
+    """"I", "I'd", "I'm", "I've": the asker, never the start of a value (outside quotes)."""
+    return re.fullmatch(r"I(?:'[a-z]+)?", word) is not None
+
+
 def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int], set[int]]:
     """Where a copied string value may start and end in `text`: at word boundaries, never
     starting on a stop word or on the question's first word (an imperative: "Search",
@@ -173,17 +178,22 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
         # A stop word, or a formula's name ("f(x) = 3x^2", "y=2x+3": the value is the rest).
         lead = (w.group().lower() in _STOP and not cap(k)) or \
             re.match(r"\s*(\(\w\))?\s*=", text[w.end():]) is not None
+        # The speaker ("I'd like", "I'm craving") is no value; a quoted "I love ..." is.
+        me = is_speaker(w.group()) and text[:w.start()][-1:] not in "'\""
         # "Los Angeles, CA" / "New York, USA": the code belongs to the city before it.
         code = k > 0 and re.fullmatch(r"[A-Z]{2,3}", w.group()) is not None and \
             re.fullmatch(r",\s*", text[words[k - 1].end():w.start()]) is not None and cap(k - 1)
-        if not (k == 0 and proper) and not lead and w.start() not in exclude \
+        if not (k == 0 and proper) and not lead and not me and w.start() not in exclude \
                 and not (k > 0 and joined(k - 1)) and not code:
             starts.append(w.start())
-        if w.group().lower() in _STOP and not cap(k):  # "CA for", "Paris and": never a value
-            continue
+        if w.group().lower() in _STOP and not cap(k) or me and "'" in w.group():
+            continue  # "CA for", "Paris and", "... I'd": never a value
         if not joined(k):
-            ends.add(w.end())
-            ends.add(w.start() + len(w.group().rstrip(".'-&")))
+            body = w.group().rstrip(".'-&")
+            tail = w.group()[len(body):]
+            # A closing quote ends the value before it ("'... delicious.'." is "delicious.").
+            ends.add(w.end() if "'" not in tail else w.start() + len(body) + tail.index("'"))
+            ends.add(w.start() + len(body))
             if w.group().endswith("'s"):  # "Madrid's music stores": the value is "Madrid"
                 ends.add(w.end() - 2)
     return starts, ends
