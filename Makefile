@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(VPY) benchmarks/bench_router.py
 	$(VPY) benchmarks/bench_judge.py
 	$(VPY) benchmarks/bench_agent.py
-	$(VPY) benchmarks/bench_bfcl.py
+	$(VPY) benchmarks/bench_bfcl.py --adapter runs/bfcl-adapters
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -48,7 +48,8 @@ def main() -> None:
                     help="weight of the learned value-span prior against the LM (0 = LM alone)")
     ap.add_argument("--adapter", default="", metavar="DIR",
                     help="train a LoRA call adapter per fold on that fold's training rows into "
-                         "DIR/fold<k> (kept and reused if present) and decode with it")
+                         "DIR/fold<k> and decode with it (an adapter already there is reused "
+                         "only if trained on the same rows with the same settings)")
     ap.add_argument("--adapter-epochs", type=float, default=2.0,
                     help="epochs of call-adapter training (with --adapter)")
     ap.add_argument("--fit-all", default="", metavar="DIR",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -159,6 +160,12 @@ def test_shipped_selector_loads_with_its_gate():
     a = BfclAnswerer.load()
     assert a.gate is not None and len(a.gate["trees"]) > 10 and 0.2 <= a.threshold <= 0.8
     assert a.spans is not None and len(a.spans["trees"]) > 10  # the value-span prior
+    # ... and its call adapter: a PEFT LoRA dir whose config names no local path
+    conf = json.loads((Path(a.adapter) / "adapter_config.json").read_text())
+    assert (conf["peft_type"], conf["r"], conf["base_model_name_or_path"]) == (
+        "LORA", 8, "embedded:smollm2-135m-instruct")
+    assert conf["target_modules"] == ["k_proj", "o_proj", "q_proj", "v_proj"]
+    assert (Path(a.adapter) / "adapter_model.safetensors").stat().st_size > 1_000_000
 
 
 def test_a_model_dir_with_an_adapter_decodes_with_it_unless_told_not_to(tmp_path):

@@ -75,8 +75,8 @@ def train_ids_hash(questions: list[dict]) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()
 
 
-def train_call_adapter(questions: list[dict], answers: dict[str, dict], out_dir: str | os.PathLike,
-                       cfg: AdapterConfig | None = None,
+def train_call_adapter(questions: list[dict], answers: dict[str, dict],
+                       out_dir: str | os.PathLike, cfg: AdapterConfig | None = None,
                        model: str = "embedded:smollm2-135m-instruct") -> dict:
     """Fit the adapter on the questions' ground truth and save a PEFT adapter directory
     (loadable by PeftModel.from_pretrained) with a train_info.json; returns that info."""
@@ -107,16 +107,17 @@ def train_call_adapter(questions: list[dict], answers: dict[str, dict], out_dir:
                     seed=cfg.seed)
     out = Path(out_dir)
     peft_model.save_pretrained(str(out))
-    # PEFT writes target_modules in set order (varies with PYTHONHASHSEED) and the local
-    # cache path of the base; same inputs must give the same bytes, on any machine.
+    # PEFT writes target_modules in set order (it varies with PYTHONHASHSEED) and the local
+    # cache path of the base: the config must not depend on either (the weights are
+    # byte-identical for the same seed on one machine and thread count, CPU-NOTES.md).
     conf_path = out / "adapter_config.json"
     conf = json.loads(conf_path.read_text())
     conf["target_modules"] = sorted(conf["target_modules"])
     conf["base_model_name_or_path"] = model
     conf_path.write_text(json.dumps(conf, indent=2, sort_keys=True) + "\n")
     (out / "README.md").unlink(missing_ok=True)  # PEFT's empty model-card template
-    info = {"train_ids_sha256": train_ids_hash(questions), "examples": len(examples), "steps": res.steps, "train_loss": res.train_loss,
-            "tokens": res.tokens, "seconds": round(res.seconds, 1),
-            "config": cfg.__dict__, "base": model}
+    info = {"train_ids_sha256": train_ids_hash(questions), "examples": len(examples),
+            "steps": res.steps, "train_loss": res.train_loss, "tokens": res.tokens,
+            "seconds": round(res.seconds, 1), "config": cfg.__dict__, "base": model}
     (out / "train_info.json").write_text(json.dumps(info, indent=1) + "\n")
     return info
