@@ -51,13 +51,15 @@ def main() -> None:
                          "DIR/fold<k> and decode with it (an adapter already there is reused "
                          "only if trained on the same rows with the same settings)")
     ap.add_argument("--adapter-epochs", type=float, default=2.0,
-                    help="epochs of call-adapter training (with --adapter)")
+                    help="epochs of call-adapter training (with --adapter or --fit-adapter)")
     ap.add_argument("--fit-all", default="", metavar="DIR",
                     help="fit on every row, save the selector to DIR and exit (no scores)")
     ap.add_argument("--fit-adapter", action="store_true",
                     help="with --fit-all: also train the call adapter on every dev row into "
                          "DIR/adapter (about 35 min on 2 CPU cores)")
     args = ap.parse_args()
+    if args.fit_adapter and not args.fit_all:
+        ap.error("--fit-adapter trains the shipped adapter: it needs --fit-all DIR")
     from tqdm import tqdm
 
     from loracle.agent.bfcl import BfclAnswerer, CachedEncoder, load_questions
