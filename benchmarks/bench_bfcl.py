@@ -25,6 +25,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from loracle.agent.bfcl_adapter import AdapterConfig, train_call_adapter  # noqa: E402
 
 CATS = ["simple_python", "multiple", "parallel", "parallel_multiple", "irrelevance"]
 AST = CATS[:4]
@@ -50,7 +51,7 @@ def main() -> None:
                     help="train a LoRA call adapter per fold on that fold's training rows into "
                          "DIR/fold<k> and decode with it (an adapter already there is reused "
                          "only if trained on the same rows with the same settings)")
-    ap.add_argument("--adapter-epochs", type=float, default=2.0,
+    ap.add_argument("--adapter-epochs", type=float, default=AdapterConfig().epochs,
                     help="epochs of call-adapter training (with --adapter or --fit-adapter)")
     ap.add_argument("--fit-all", default="", metavar="DIR",
                     help="fit on every row, save the selector to DIR and exit (no scores)")
@@ -91,7 +92,6 @@ def main() -> None:
         print(f"fit on {len(rows)} rows -> {args.fit_all}/selector.json")
         if args.fit_adapter:
             from loracle.agent.bfcl import ADAPTER
-            from loracle.agent.bfcl_adapter import AdapterConfig, train_call_adapter
             info = train_call_adapter([r for _, r in rows], answers, Path(args.fit_all) / ADAPTER,
                                       AdapterConfig(epochs=args.adapter_epochs, seed=args.seed))
             print(f"call adapter on {info['examples']} examples -> {args.fit_all}/{ADAPTER}")
@@ -150,7 +150,7 @@ def main() -> None:
 def fold_decoder(out: Path, train: list[dict], answers: dict, epochs: float, seed: int):
     """The LM decoder with a call adapter trained on `train` (reused when `out` holds one
     trained on the same questions with the same settings)."""
-    from loracle.agent.bfcl_adapter import AdapterConfig, train_call_adapter, train_ids_hash
+    from loracle.agent.bfcl_adapter import train_ids_hash
     from loracle.agent.bfcl_decode import LMArgDecoder
     info = out / "train_info.json"
     cfg = AdapterConfig(epochs=epochs, seed=seed)

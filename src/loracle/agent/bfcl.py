@@ -2,7 +2,8 @@
 function(s) (or none); a second one (the multi-call gate) says whether a chosen function is
 called more than once; SmolLM2 fills each argument by copying from the question under a type
 constraint (bfcl_decode), guided for required strings by a learned span prior (bfcl_spans:
-which span of the question is the value); a lexical rule turns enumerations ("A and B", "10
+which span of the question is the value) and, when the model dir has one, by a LoRA call
+adapter (bfcl_adapter); a lexical rule turns enumerations ("A and B", "10
 and 20 years, respectively") into parallel calls, and otherwise the decoder continues the
 list. With several functions chosen, each reads the clauses that read most like it. The
 answerer sees only the question and the functions, never the id or the category, as in the
@@ -139,7 +140,8 @@ class ArgDecoder(Protocol):
 
 class BfclAnswerer:
     """fit() learns the function selector (10 weights + bias) and the multi-call gate
-    (boosted trees over enumeration cues, bfcl_gate); the LM is used zero-shot."""
+    (boosted trees over enumeration cues, bfcl_gate); the LM is steered by the call adapter
+    when one is given (bfcl_adapter: trained apart, by bench_bfcl.py), else zero-shot."""
 
     def __init__(self, encoder: Encoder | None = None, decoder: ArgDecoder | None = None,
                  threshold: float = 0.5, span_weight: float = 0.5, adapter: str | None = None):
