@@ -21,6 +21,7 @@ from typing import Any, Callable, Protocol
 import numpy as np
 
 from loracle.agent.bfcl_enumerate import drop_foreign, expand
+from loracle.agent.bfcl_forms import canonical_args
 from loracle.agent.bfcl_gate import GATE_FEATURES, first_call, fit_gate, gate_features, gate_score
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words
@@ -236,7 +237,7 @@ class BfclAnswerer:
                     if not nxt or nxt in many or not set(req) & set(args) <= set(nxt):
                         break
                     many.append(nxt)
-            calls += [{"name": f["name"], "arguments": a} for a in many]
+            calls += [{"name": f["name"], "arguments": canonical_args(f, a)} for a in many]
         return calls
 
     def span_prior(self, question: str, function: dict, param: str, cands: list) -> dict:

@@ -18,6 +18,7 @@ import math
 import re
 from typing import Callable
 
+from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, enum_mentions,
                                        enum_of, grounded, number_spans, parse_value, rewrites,
@@ -33,7 +34,7 @@ _PY = {"string": "str", "integer": "int", "float": "float", "boolean": "bool", "
 _SYSTEM = ("You are an expert in composing Python function calls. Fill the call with values "
            "taken from the user's question.")
 # Name words that say nothing about whether a flag is asked for ("include_x", "show_x").
-_FLAG_FILLER = set("inclu is use get with show detai retur flag enabl shoul want need".split())
+_FLAG_FILLER = set("inclu is use get with show retur flag enabl shoul want need".split())
 
 
 def signature(f: dict) -> str:
@@ -99,6 +100,7 @@ class LMArgDecoder:
         self.prior: Callable | None = None
         self.prior_weight = 0.5
         self.span_param: str | None = None
+        self.param = ""  # the parameter being decoded
         self.function: dict = {}
 
     def _ids(self, text: str) -> list[int]:
@@ -172,6 +174,8 @@ class LMArgDecoder:
         fmt = date_format(spec)
         if fmt and (ds := dates_in(question)):  # a date param: only the asked format
             return self._copy_choice(logits, [d.strftime(fmt) for d in ds], self.quote)
+        if forms := self._where(canonical_forms(question, self.param, spec), lambda x: x[0]):
+            return self._copy_form(logits, question, spec, forms)
         extra = rewrites(question, spec)
         src = question + "".join("\n" + e for e in extra)
         starts, ends = spans(question, exclude=self.used)
@@ -195,6 +199,20 @@ class LMArgDecoder:
         if at >= 0:
             self.used.add(at)
             self.last_end, self.last_span = at + len(text), (at, at + len(text))
+        return text, tid, logits
+
+    def _copy_form(self, logits, question: str, spec: dict, forms: list[tuple[int, int, str]]):
+        """A choice among the question's spans that have a canonical form (bfcl_forms: its
+        currencies, its "^" formulas), none whose form this call already holds. The span is
+        returned as stated ("British pounds"): the gate and the enumeration rules look
+        values up in the question; the answerer writes the form ("GBP") last."""
+        held = {f for v in self.held for *_, f in canonical_forms(v, self.param, spec)}
+        forms = [x for x in forms if x[2] not in held] or forms
+        opts = list(dict.fromkeys(question[a:b] for a, b, _ in forms))
+        text, tid, logits = self._copy_choice(logits, opts, self.quote)
+        if hit := next((x for x in forms if question[x[0]:x[1]] == text), None):
+            self.used.add(hit[0])
+            self.last_end, self.last_span = hit[1], hit[:2]
         return text, tid, logits
 
     def _span_bias(self, question: str, starts: list[int], ends: set[int]):
@@ -365,17 +383,20 @@ class LMArgDecoder:
         from transformers import DynamicCache
         props, req = _params(function)
         prompt = prompt_text(self.tok, function, question)
-        before = "".join(f"{function['name']}({call_text(a)}), " for a in prev or [])
+        before = "".join(f"{function['name']}({call_text(canonical_args(function, a))}), "
+                         for a in prev or [])
         self.cache = DynamicCache()
         self._step(self._ids(prompt + before + function["name"] + "("))
         args: dict = {}
         self.used, self.after, self.last_end = set(), None, None
         self.chosen: list[str] = []  # this call's string values so far, lower-cased
+        self.held: list[str] = []  # the same, as decoded
         last_pos = self.positions if prev else {}
         self.positions = {}
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
         for p, spec in props.items():
             t, required = spec.get("type"), p in req
+            self.param = p
             if t == "boolean" and not required and not flag_asked(p, question):
                 continue
             is_list = t in ("array", "tuple")
@@ -413,9 +434,11 @@ class LMArgDecoder:
             elif t in ("integer", "float"):
                 value = parse_value(self._number(logits, t == "float"), spec)
             elif (t == "string" or is_list and (spec.get("items") or {}).get("type")
-                  in ("string", None)) and _words(p) & _words(question):
+                  in ("string", None)) and _words(p) & _words(question) or \
+                    t == "string" and canonical_forms(question, p, spec):
                 # An optional string the question names ("with stops at Santa Barbara and
-                # Monterey" for stops): copied like a required one.
+                # Monterey" for stops): copied like a required one; so is an optional
+                # currency or formula the question states (bfcl_forms).
                 self.span_param = p if t == "string" else None
                 value = self._scalar(logits, question, spec)[0] if t == "string" else \
                     self._array(logits, question, spec)
@@ -434,7 +457,10 @@ class LMArgDecoder:
                 args[p] = value
                 if isinstance(value, str) and value.strip():
                     self.chosen.append(value.lower())
-                pending += lead + _literal(value)
+                    self.held.append(value)
+                # The model reads the value as the answerer will write it ("GBP", "x**2"),
+                # as the call adapter was trained.
+                pending += lead + _literal(canonical(p, spec, value))
                 if self.last_span is not None:
                     self.positions[p] = self.last_span
         return args

@@ -112,14 +112,14 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
 
 def dates_in(question: str) -> list[date]:
     """Calendar dates written with a year: "Jan 28, 2021", "1st June 2022", "Jun.20,2022",
-    "June01 2023", "2022-06-01", "06/01/2022" (month first, as in US text)."""
+    "June01 2023", "2022-06-01", "2022/06/01", "06/01/2022" (month first, as in US text)."""
     out = []
     q = question.lower()
     for m in re.finditer(_MONTH_RE + r"\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})", q):
         out.append((int(m.group(3)), _MONTHS.index(m.group(1)) + 1, int(m.group(2))))
     for m in re.finditer(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s*(\d{4})", q):
         out.append((int(m.group(3)), _MONTHS.index(m.group(2)) + 1, int(m.group(1))))
-    for m in re.finditer(r"(\d{4})-(\d{1,2})-(\d{1,2})", q):
+    for m in re.finditer(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", q):
         out.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
     for m in re.finditer(r"(\d{1,2})/(\d{1,2})/(\d{4})", q):
         out.append((int(m.group(3)), int(m.group(1)), int(m.group(2))))
@@ -133,14 +133,17 @@ def dates_in(question: str) -> list[date]:
 
 
 def date_format(spec: dict) -> str | None:
-    """The strftime format a string parameter asks for, or None if it is no date."""
-    d = str(spec.get("description", ""))
-    for pat, fmt in (("YYYY-MM-DD", "%Y-%m-%d"), ("MM-DD-YYYY", "%m-%d-%Y"),
-                     ("DD-MM-YYYY", "%d-%m-%Y"), ("MM/DD/YYYY", "%m/%d/%Y"),
-                     ("DD/MM/YYYY", "%d/%m/%Y")):
-        if pat.lower() in d.lower():
+    """The strftime format a string parameter asks for, or None if it is no date. The
+    format may be spelt as a pattern ("MM-DD-YYYY", even "MM-DD-YYY") or in words
+    ("month-day-year")."""
+    d = str(spec.get("description", "")).lower()
+    for pat, fmt in ((r"yyyy-mm-dd|year-month-day", "%Y-%m-%d"),
+                     (r"mm-dd-yy|month-day-year", "%m-%d-%Y"),
+                     (r"dd-mm-yy|day-month-year", "%d-%m-%Y"), (r"mm/dd/yy", "%m/%d/%Y"),
+                     (r"dd/mm/yy", "%d/%m/%Y")):
+        if re.search(pat, d):
             return fmt
-    return "%Y-%m-%d" if "date" in d.lower() else None
+    return "%Y-%m-%d" if "date" in d else None
 
 
 def rewrites(question: str, spec: dict) -> list[str]:

@@ -1,0 +1,136 @@
+"""Canonical forms of values a BFCL question states in words: the ISO code of a currency it
+names ("British pounds" -> "GBP") and the Python form of a formula it writes with "^"
+("3x^2 + 2x - 1" -> "3x**2 + 2x - 1"). A parameter that takes such a value (a `currency`,
+a `function` to integrate) chooses among these forms instead of copying words. On the dev
+ground truth the ISO code is accepted for 49 of 49 currency values (the question's own
+words for 38), and the question's formulas in Python form hold 22 of 24 formula values
+(the other two, a derivative worked out and a `2*x**3` spelling, are in no question). Each
+form comes with the question span it stands for, so a continued call can take the next
+one. A US city is written "City, ST" when the parameter's description shows that form
+("e.g. New York, NY"): 27 of 27 such dev values accept it, 7 only it; without the example
+1 of 222 US-city values wants the state. Pure functions."""
+from __future__ import annotations
+
+import re
+
+from loracle.agent.bfcl_values import _params
+
+# Longest names first: "Canadian dollars" is CAD before "dollars" is USD.
+_CURRENCY_NAMES = [
+    (r"u\.?s\.? dollars?|united states dollars?|american dollars?", "USD"),
+    (r"canadian dollars?", "CAD"), (r"australian dollars?", "AUD"),
+    (r"new zealand dollars?", "NZD"), (r"hong kong dollars?", "HKD"),
+    (r"singapore dollars?", "SGD"), (r"euros?", "EUR"),
+    (r"british pounds?(?: sterling)?|pounds? sterling|pounds?|sterling", "GBP"),
+    (r"japanese yen|yen", "JPY"), (r"swiss francs?", "CHF"),
+    (r"chinese yuan|yuan|renminbi", "CNY"), (r"indian rupees?|rupees?", "INR"),
+    (r"mexican pesos?", "MXN"), (r"south korean won|korean won", "KRW"),
+    (r"swedish krona|swedish kronor", "SEK"), (r"russian rubles?|rubles?", "RUB"),
+    (r"brazilian reals?", "BRL"), (r"dollars?", "USD"),
+]
+_CODES = ("USD EUR GBP JPY CAD AUD NZD HKD SGD CHF CNY INR MXN KRW SEK NOK DKK RUB BRL ZAR "
+          "TRY PLN").split()
+_CURRENCY = re.compile(
+    "|".join(rf"(?P<c{i}>\b(?:{pat})\b)" for i, (pat, _) in enumerate(_CURRENCY_NAMES)) +
+    r"|(?P<code>(?-i:\b(?:" + "|".join(_CODES) + r")\b))|(?P<sym>[$€£¥])", re.I)
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+# One term of a formula: an optional coefficient, then a variable ("x") or a call
+# ("exp(-x^2)"), then an optional power; or a bare number.
+_TERM = (r"(?:\d+(?:\.\d+)?\*?)?(?:[a-z]{2,5}\([^()]*\)|[a-z](?![a-z]))"
+         r"(?:\^(?:\(-?[\w.]+\)|-?\w+(?:\.\d+)?))?|\d+(?:\.\d+)?(?!\w|\.\d)")
+_MATH_CALL = re.compile(r"\b(?:sin|cos|tan|exp|log|ln|sqrt)\(")
+_FORMULA = re.compile(rf"-?(?:{_TERM})(?:\s*[-+*/]\s*(?:{_TERM}))*")
+# Cities the questions name most, with their state: the knowledge a 135M model lacks.
+_STATE_OF = {
+    "New York": "NY", "New York City": "NY", "Brooklyn": "NY", "Manhattan": "NY",
+    "Los Angeles": "CA", "San Francisco": "CA", "San Diego": "CA", "San Jose": "CA",
+    "Palo Alto": "CA", "Sacramento": "CA", "Oakland": "CA", "Berkeley": "CA",
+    "Santa Barbara": "CA", "Chicago": "IL", "Seattle": "WA", "Boston": "MA",
+    "Houston": "TX", "Austin": "TX", "Dallas": "TX", "San Antonio": "TX", "Miami": "FL",
+    "Orlando": "FL", "Tampa": "FL", "Denver": "CO", "Las Vegas": "NV", "Phoenix": "AZ",
+    "Atlanta": "GA", "Philadelphia": "PA", "Pittsburgh": "PA", "Portland": "OR",
+    "Nashville": "TN", "New Orleans": "LA", "Detroit": "MI", "Minneapolis": "MN",
+    "Baltimore": "MD", "Cleveland": "OH", "Columbus": "OH", "Salt Lake City": "UT",
+    "Honolulu": "HI", "Charlotte": "NC", "Indianapolis": "IN",
+}
+_CITY_STATE_EXAMPLE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*, [A-Z]{2}\b")
+_FORMULA_WORDS = {"funct", "func", "polyn", "equat", "expre", "formu"}
+_OPERATOR = re.compile(r"(?<=[\w)])\s*([-+])\s*(?=[\w(])")
+
+
+def currencies(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ISO code) of every currency `text` names, in order."""
+    out = []
+    for m in _CURRENCY.finditer(text):
+        if m.group("sym"):
+            code = _SYMBOLS[m.group()]
+        elif m.group("code"):
+            code = m.group()
+        else:
+            code = _CURRENCY_NAMES[int(m.lastgroup[1:])][1]
+        out.append((m.start(), m.end(), code))
+    return out
+
+
+def formulas(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, Python form) of every formula `text` writes with "^" or a math call
+    ("f(x)=x^2" is "x**2": the name before "=" is no part of it). "+" and "-" between
+    terms are spaced ("2x^2+3x-1" is "2x**2 + 3x - 1"), as the ground truth writes them."""
+    return [(m.start(), m.end(), _OPERATOR.sub(r" \1 ", m.group().replace("^", "**")))
+            for m in _FORMULA.finditer(text) if "^" in m.group() or _MATH_CALL.search(m.group())]
+
+
+def is_currency(param: str, spec: dict) -> bool:
+    """A free-text parameter that holds a currency (`base_currency`, `to_currency`)."""
+    return spec.get("type") == "string" and not spec.get("enum") and \
+        "currency" in _name_words(param)
+
+
+def is_formula(param: str, spec: dict) -> bool:
+    """A free-text parameter named as a formula (`function`, `func`, `polynomial`), not as
+    a part of one (`function_variable`)."""
+    words = _name_words(param)
+    return spec.get("type") == "string" and not spec.get("enum") and \
+        bool(_FORMULA_WORDS & {w[:5] for w in words}) and not {"variable", "var"} & words
+
+
+def _name_words(param: str) -> set[str]:
+    return set(re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower().split())
+
+
+def canonical_forms(question: str, param: str, spec: dict) -> list[tuple[int, int, str]]:
+    """The forms `param` chooses among (see the module doc); [] when it copies words."""
+    if is_currency(param, spec):
+        return currencies(question)
+    if is_formula(param, spec):
+        return formulas(question)
+    return []
+
+
+def with_state(value: str, spec: dict) -> str:
+    """"Chicago" -> "Chicago, IL" when the description shows the "City, ST" form."""
+    state = _STATE_OF.get(value)
+    if state and _CITY_STATE_EXAMPLE.search(str(spec.get("description", ""))):
+        return f"{value}, {state}"
+    return value
+
+
+def canonical(param: str, spec: dict, value):
+    """A decoded value in the form the parameter takes: a stated currency as its code, a
+    stated formula in Python syntax, a US city with its state where the description shows
+    that form; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    if is_currency(param, spec) and len(found := currencies(value)) == 1:
+        return found[0][2]
+    if is_formula(param, spec) and len(found := formulas(value)) == 1 \
+            and found[0][:2] == (0, len(value)):
+        return found[0][2]
+    return with_state(value, spec)
+
+
+def canonical_args(function: dict, args: dict) -> dict:
+    """`canonical` for each argument of one call of `function`."""
+    props, _ = _params(function)
+    return {p: canonical(p, props.get(p, {}), v) for p, v in args.items()}
