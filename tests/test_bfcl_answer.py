@@ -23,7 +23,8 @@ BMI = {"name": "bmi", "description": "Body mass index from weight and height.",
            "weight": {"type": "float", "description": "Weight in kg."}}}}
 
 
-def fake_decoder(question: str, function: dict, prev: list | None = None, region=None) -> dict:
+def fake_decoder(question: str, function: dict, prev: list | None = None, region=None,
+                 fixed=None) -> dict:
     nums = [int(n) for n in bfcl._NUM.findall(question)]
     return dict(zip(function["parameters"]["properties"], nums))
 
@@ -130,9 +131,11 @@ def test_irrelevant_question_gets_no_call_with_fake_scorer():
 def test_save_load_roundtrip(tmp_path):
     a = BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder)
     a.coef[:] = np.arange(len(bfcl.FEATURES)) / 10
+    a.repeat_penalty = 1.25
     a.save(tmp_path)
     b = BfclAnswerer.load(tmp_path, encoder=FakeEncoder(), decoder=fake_decoder)
     assert np.allclose(a.coef, b.coef) and b.threshold == a.threshold
+    assert b.repeat_penalty == 1.25
     (tmp_path / "selector.json").write_text("{}")
     with pytest.raises(InputError):
         BfclAnswerer.load(tmp_path)
@@ -160,6 +163,7 @@ def test_shipped_selector_loads_with_its_gate():
     a = BfclAnswerer.load()
     assert a.gate is not None and len(a.gate["trees"]) > 10 and 0.2 <= a.threshold <= 0.8
     assert a.spans is not None and len(a.spans["trees"]) > 10  # the value-span prior
+    assert 0.5 < a.repeat_penalty < 2.0  # fit on the dev ground truth: log(641 / 213) = 1.1
     # ... and its call adapter: a PEFT LoRA dir whose config names no local path
     conf = json.loads((Path(a.adapter) / "adapter_config.json").read_text())
     assert (conf["peft_type"], conf["r"], conf["base_model_name_or_path"]) == (
@@ -258,3 +262,29 @@ def test_a_string_another_param_holds_is_no_sibling():
     assert alternatives(q, "AUD") == ["AUD", "USD"]  # the enumeration as written ...
     # ... but no call converts USD to USD.
     assert expand(q, {"base": "USD", "target": "AUD"}) == [{"base": "USD", "target": "AUD"}]
+
+
+RECIPE = {"name": "recipe", "description": "A recipe.", "parameters": {
+    "type": "dict", "required": ["dish", "serving"], "properties": {
+        "dish": {"type": "string", "description": "Dish."},
+        "serving": {"type": "integer", "description": "People."},
+        "diet": {"type": "string", "enum": ["vegan", "any"], "description": "Diet."}}}}
+
+
+def test_values_the_enumeration_kept_are_decoded_again_as_a_continued_call():
+    seen = []
+    def dec(question, function, prev=None, region=None, fixed=None):
+        seen.append((list(prev or []), fixed))
+        return {"dish": "Caesar Salad", "serving": 99, "diet": "any"}
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=dec)
+    q = "A recipe for 'Lasagne' serving 4 and another one for 'Caesar Salad' serving 2"
+    many = [{"dish": "Lasagne", "serving": 4, "diet": "vegan"},
+            {"dish": "Lasagne", "serving": 2, "diet": "vegan"}]
+    # Only the kept required scalar is re-decoded; the enumerated value and the enum are
+    # given to the decoder and stay.
+    assert a._redecode_kept(q, RECIPE, many, None) == [
+        many[0], {"dish": "Caesar Salad", "serving": 2, "diet": "vegan"}]
+    assert seen == [([many[0]], {"serving": 2, "diet": "vegan"})]
+    seen.clear()
+    changed = [many[0], {"dish": "Caesar Salad", "serving": 2}]
+    assert a._redecode_kept(q, RECIPE, changed, None) == changed and seen == []

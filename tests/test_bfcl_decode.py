@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from fake_bfcl import FakeEncoder
-from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
+from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions, repeat_log_odds
 from loracle.agent.bfcl_decode import flag_asked
 from loracle.agent.bfcl_gate import GATE_FEATURES
 from loracle.agent.bfcl_values import date_format, dates_in, number_spans, rewrites, spans
@@ -86,7 +86,7 @@ def test_each_function_reads_its_own_clause():
 def test_continued_lists_stop_at_a_repeat_or_a_missing_value():
     area = {"name": "area", "description": "Area of a square.", "parameters": {
         "type": "dict", "required": ["side"], "properties": {"side": {"type": "integer"}}}}
-    def dec(question, function, prev=None, region=None):
+    def dec(question, function, prev=None, region=None, fixed=None):
         nums = [int(n) for n in question.split() if n.isdigit()]
         k = len(prev or [])
         return {"side": nums[min(k, len(nums) - 1)]}
@@ -188,3 +188,47 @@ def test_an_optional_string_the_question_names_is_copied_from_it(bfcl_decoder):
     assert args["view"] in q and args["view"] != "view"
     assert args.get("month") != "month"
     assert "view" not in bfcl_decoder("Book a room in Hotel Paradise for May.", book)
+
+
+def test_a_repeat_penalty_moves_a_continued_call_off_the_last_value(bfcl_decoder):
+    f = {"name": "forecast", "description": "Weather.", "parameters": {
+        "type": "dict", "required": ["city", "days"], "properties": {
+            "city": {"type": "string", "description": "City."},
+            "days": {"type": "integer", "description": "Days."}}}}
+    q = "Weather in Oslo for 3 days, then in Lima for 5 days."
+    first = {"city": "Oslo", "days": 3}
+    bfcl_decoder(q, f)  # positions of the first call's values: where it read them
+    bfcl_decoder.positions = {"city": (q.index("Oslo"), q.index("Oslo") + 4),
+                              "days": (q.index("3"), q.index("3") + 1)}
+    try:
+        bfcl_decoder.repeat_penalty = 1e4  # overwhelms any random logit
+        nxt = bfcl_decoder(q, f, prev=[first])
+    finally:
+        bfcl_decoder.repeat_penalty = 0.0
+    assert nxt["city"] != "Oslo" and nxt["city"] in q[q.index("Oslo") + 4:]
+    assert nxt["days"] == 5
+
+
+def test_repeat_log_odds_counts_changes_against_repeats():
+    f = {"name": "g", "parameters": {"type": "dict", "required": ["c", "n", "e"], "properties": {
+        "c": {"type": "string"}, "n": {"type": "integer"},
+        "e": {"type": "string", "enum": ["a", "b"]}}}}
+    rows = [{"id": "q", "function": [f]}]
+    gt = [{"g": {"c": ["Oslo"], "n": [3], "e": ["a"]}}, {"g": {"c": ["Lima"], "n": [3], "e": ["a"]}},
+          {"g": {"c": ["Rome", "Roma"], "n": [5], "e": ["a"]}}]
+    # c changes twice, n changes once and repeats once; the enum is not counted.
+    assert repeat_log_odds(rows, {"q": {"ground_truth": gt}}) == pytest.approx(np.log(4 / 2))
+
+
+def test_a_value_never_ends_on_a_possessive():
+    q = "Piano prices in Berlin and Madrid's music stores."
+    _, ends = spans(q, exclude=set())
+    assert q.index("Madrid") + len("Madrid") in ends
+    assert q.index("Madrid") + len("Madrid's") not in ends
+
+
+def test_fixed_values_are_taken_as_given(bfcl_decoder):
+    q = "Book the Grand Plaza for 3 nights in a suite from May 12, 2022."
+    args = bfcl_decoder(q, HOTEL, fixed={"nights": 7, "room": "double"})
+    assert args["nights"] == 7 and args["room"] == "double"  # neither is in the question
+    assert args["hotel_name"] in q and args["start"] == "2022-05-12"
