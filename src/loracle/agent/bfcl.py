@@ -312,9 +312,8 @@ def repeat_log_odds(questions: list[dict], answers: dict[str, dict]) -> float:
     """How much likelier a continued call's required scalar (string, number; no enum) is
     to change value than to repeat the last call's, as log-odds over the ground truth's
     consecutive calls of one function (all dev rows: 640 changes, 212 repeats, 1.1). The
-    decoder takes it off repeating: without it the model's copy bias repeated the value
-    where the ground truth changed it 107 times, and changed it where the ground truth
-    repeated it 5 times (held-out parallel and parallel_multiple calls)."""
+    decoder takes it off the logits of repeating the last call's value (docs/agent.md,
+    "Repeat or change")."""
     change = same = 0
     for row in questions:
         gt = answers.get(row["id"], {}).get("ground_truth", [])

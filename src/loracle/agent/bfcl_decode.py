@@ -99,9 +99,9 @@ class LMArgDecoder:
         # candidate spans) -> log-odds per span; used for required plain strings only.
         self.prior: Callable | None = None
         self.prior_weight = 0.5
-        # A continued call's required scalars change value 3 times in 4 in the ground truth,
-        # but the model's copy bias repeats the last call's: the answerer sets this penalty
-        # (log-odds of "changes", fit on its training questions) on repeating it.
+        # A continued call's required scalars change value 3 times in 4 in the ground truth;
+        # against the model's copy bias the answerer sets this penalty (log-odds of
+        # "changes", fit on its training questions) on repeating the last call's value.
         self.repeat_penalty = 0.0
         self.repeat_at: int | None = None  # where the last call's value of this param starts
         self.span_param: str | None = None
