@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from fake_bfcl import FakeEncoder
-from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions, repeat_log_odds
+from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
 from loracle.agent.bfcl_decode import flag_asked
-from loracle.agent.bfcl_gate import GATE_FEATURES
+from loracle.agent.bfcl_gate import GATE_FEATURES, repeat_log_odds
 from loracle.agent.bfcl_values import date_format, dates_in, number_spans, rewrites, spans
 
 HOTEL = {"name": "book_hotel", "description": "Book a hotel room.",

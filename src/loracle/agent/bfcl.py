@@ -3,9 +3,11 @@ function(s) (or none); a second one (the multi-call gate) says whether a chosen 
 called more than once; SmolLM2 fills each argument by copying from the question under a type
 constraint (bfcl_decode), guided for required strings by a learned span prior (bfcl_spans:
 which span of the question is the value) and, when the model dir has one, by a LoRA call
-adapter (bfcl_adapter); a lexical rule turns enumerations ("A and B", "10
-and 20 years, respectively") into parallel calls, and otherwise the decoder continues the
-list. With several functions chosen, each reads the clauses that read most like it. The
+adapter (bfcl_adapter); a lexical rule turns enumerations ("A and B", "10 and 20 years,
+respectively") into parallel calls (a value it keeps in every call is decoded again), and
+otherwise the decoder continues the list. With several functions chosen, each reads the
+clauses that read most like it. Values are written in the form the parameter takes
+("GBP", "x**2": bfcl_forms). The
 answerer sees only the question and the functions, never the id or the category, as in the
 real benchmark. Held-out numbers come from benchmarks/bench_bfcl.py, never from the shipped
 model in bfcl_model/ (which is fit on every dev row). Design notes: docs/agent.md."""
@@ -22,7 +24,8 @@ import numpy as np
 
 from loracle.agent.bfcl_enumerate import drop_foreign, expand
 from loracle.agent.bfcl_forms import canonical_args
-from loracle.agent.bfcl_gate import GATE_FEATURES, first_call, fit_gate, gate_features, gate_score
+from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
+                                     gate_score, repeat_log_odds)
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words
 from loracle.errors import InputError
@@ -135,6 +138,8 @@ def features(question: str, functions: list[dict], enc: Encoder) -> np.ndarray:
 # ---------- the answerer ----------
 
 class ArgDecoder(Protocol):
+    """One call's arguments; `prev` continues a list of calls, `region` narrows where values
+    are read, `fixed` gives some values outright (the others are decoded around them)."""
     def __call__(self, question: str, function: dict, prev: list[dict] | None = None,
                  region: list[tuple[int, int]] | None = None,
                  fixed: dict | None = None) -> dict: ...
@@ -306,28 +311,6 @@ class BfclAnswerer:
         if use_adapter and (Path(model_dir) / ADAPTER / "adapter_config.json").is_file():
             a.adapter = str(Path(model_dir) / ADAPTER)
         return a
-
-
-def repeat_log_odds(questions: list[dict], answers: dict[str, dict]) -> float:
-    """How much likelier a continued call's required scalar (string, number; no enum) is
-    to change value than to repeat the last call's, as log-odds over the ground truth's
-    consecutive calls of one function (all dev rows: 640 changes, 212 repeats, 1.1). The
-    decoder takes it off the logits of repeating the last call's value (docs/agent.md,
-    "Repeat or change")."""
-    change = same = 0
-    for row in questions:
-        gt = answers.get(row["id"], {}).get("ground_truth", [])
-        for f in row["function"]:
-            calls = [c[f["name"]] for c in gt if f["name"] in c]
-            props, req = _params(f)
-            for p in req:
-                spec = props.get(p, {})
-                if spec.get("type") not in ("string", "integer", "float") or spec.get("enum"):
-                    continue
-                for a, b in zip(calls, calls[1:]):
-                    hit = set(map(str, a.get(p, []))) & set(map(str, b.get(p, [])))
-                    same, change = same + bool(hit), change + (not hit)
-    return float(np.log((change + 1) / (same + 1)))
 
 
 def _trees(model: dict | None) -> str:
