@@ -263,13 +263,13 @@ class BfclAnswerer:
         kept = [p for p in req if all(p in c and c[p] == many[0][p] for c in many)
                 and props[p].get("type") in ("string", "integer", "float")
                 and not props[p].get("enum")]
+        if not kept:
+            return many
         out = [many[0]]
         for call in many[1:]:
-            if kept:
-                alt = self.dec(q, f, prev=out, region=region,
-                               fixed={p: v for p, v in call.items() if p not in kept})
-                call = {**call, **{p: alt[p] for p in kept if alt.get(p) is not None}}
-            out.append(call)
+            alt = self.dec(q, f, prev=out, region=region,
+                           fixed={p: v for p, v in call.items() if p not in kept})
+            out.append({**call, **{p: alt[p] for p in kept if alt.get(p) is not None}})
         return out
 
     def span_prior(self, question: str, function: dict, param: str, cands: list) -> dict:

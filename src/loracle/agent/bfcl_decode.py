@@ -108,6 +108,11 @@ class LMArgDecoder:
         self.param = ""  # the parameter being decoded
         self.function: dict = {}
 
+    def _hold(self, value) -> None:
+        """Remember a string value of this call: no other parameter copies it again."""
+        if isinstance(value, str) and value.strip():
+            self.held.append(value)
+
     def _ids(self, text: str) -> list[int]:
         return self.tok(text, add_special_tokens=False).input_ids
 
@@ -191,7 +196,7 @@ class LMArgDecoder:
         # starts where a value this call already has stands ("USD to AUD and USD to CAD").
         starts = [i for i in starts if not any(
             question[i:i + len(v)].lower() == v and not question[i + len(v):][:1].isalnum()
-            for v in self.chosen)]
+            for v in map(str.lower, self.held))]
         # A formula with "^" is copied from its Python rewrite ("x**2"), not as written.
         starts = [i for i in starts if "^" not in question[i:].split(maxsplit=1)[0]]
         bias = self._span_bias(question, starts, ends)
@@ -404,8 +409,7 @@ class LMArgDecoder:
         self._step(self._ids(prompt + before + function["name"] + "("))
         args: dict = {}
         self.used, self.after, self.last_end = set(), None, None
-        self.chosen: list[str] = []  # this call's string values so far, lower-cased
-        self.held: list[str] = []  # the same, as decoded
+        self.held: list[str] = []  # this call's string values so far
         last_pos = self.positions if prev else {}
         self.positions = {}
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
@@ -416,9 +420,7 @@ class LMArgDecoder:
                 lead = (", " if args else "") + f"{p}="
                 args[p] = fixed[p]
                 pending += lead + _literal(canonical(p, spec, fixed[p]))
-                if isinstance(fixed[p], str):
-                    self.chosen.append(fixed[p].lower())
-                    self.held.append(fixed[p])
+                self._hold(fixed[p])
                 continue
             if t == "boolean" and not required and not flag_asked(p, question):
                 continue
@@ -481,9 +483,7 @@ class LMArgDecoder:
                 continue
             if required or stated or t == "boolean" or grounded(value, question):
                 args[p] = value
-                if isinstance(value, str) and value.strip():
-                    self.chosen.append(value.lower())
-                    self.held.append(value)
+                self._hold(value)
                 # The model reads the value as the answerer will write it ("GBP", "x**2"),
                 # as the call adapter was trained.
                 pending += lead + _literal(canonical(p, spec, value))

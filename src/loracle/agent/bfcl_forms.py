@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from loracle.agent.bfcl_values import _params
+from loracle.agent.bfcl_values import _params, tokens
 
 # Longest names first: "Canadian dollars" is CAD before "dollars" is USD.
 _CURRENCY_NAMES = [
@@ -84,19 +84,15 @@ def formulas(text: str) -> list[tuple[int, int, str]]:
 def is_currency(param: str, spec: dict) -> bool:
     """A free-text parameter that holds a currency (`base_currency`, `to_currency`)."""
     return spec.get("type") == "string" and not spec.get("enum") and \
-        "currency" in _name_words(param)
+        "currency" in tokens(param)
 
 
 def is_formula(param: str, spec: dict) -> bool:
     """A free-text parameter named as a formula (`function`, `func`, `polynomial`), not as
     a part of one (`function_variable`)."""
-    words = _name_words(param)
+    words = set(tokens(param))
     return spec.get("type") == "string" and not spec.get("enum") and \
         bool(_FORMULA_WORDS & {w[:5] for w in words}) and not {"variable", "var"} & words
-
-
-def _name_words(param: str) -> set[str]:
-    return set(re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower().split())
 
 
 def canonical_forms(question: str, param: str, spec: dict) -> list[tuple[int, int, str]]:

@@ -22,10 +22,15 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 
 
+def tokens(text: str) -> list[str]:
+    """Lower-case letter runs, camelCase and snake_case split ("toCurrency" -> to, currency)."""
+    return re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+                      .replace("_", " ").lower())
+
+
 def _words(text: str) -> set[str]:
     # 5-letter prefixes: a crude stem so "calculating"/"calculate", "areas"/"area" meet.
-    return {w[:5] for w in re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
-                                      .replace("_", " ").lower()) if w not in _STOP}
+    return {w[:5] for w in tokens(text) if w not in _STOP}
 
 
 def _params(f: dict) -> tuple[dict, list[str]]:
