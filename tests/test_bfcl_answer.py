@@ -136,6 +136,13 @@ def test_save_load_roundtrip(tmp_path):
     b = BfclAnswerer.load(tmp_path, encoder=FakeEncoder(), decoder=fake_decoder)
     assert np.allclose(a.coef, b.coef) and b.threshold == a.threshold
     assert b.repeat_penalty == 1.25
+    for bad in ('"many"', "-1.0", "NaN", "null"):  # a clear error, not a crash or a guess
+        d = json.loads((tmp_path / "selector.json").read_text())
+        (tmp_path / "selector.json").write_text(
+            json.dumps(d).replace('"repeat_penalty": 1.25', f'"repeat_penalty": {bad}'))
+        with pytest.raises(InputError, match="repeat_penalty|float|NoneType"):
+            BfclAnswerer.load(tmp_path)
+        a.save(tmp_path)
     (tmp_path / "selector.json").write_text("{}")
     with pytest.raises(InputError):
         BfclAnswerer.load(tmp_path)

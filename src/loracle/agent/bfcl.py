@@ -302,12 +302,14 @@ class BfclAnswerer:
             refit = "saved by an older loracle: re-fit it (benchmarks/bench_bfcl.py --fit-all)"
             for key, names in (("gate", GATE_FEATURES), ("spans", SPAN_FEATURES)):
                 assert key in d and (d[key] is None or d[key]["features"] == names), refit
-        except (OSError, ValueError, KeyError, AssertionError) as e:
+            penalty = float(d.get("repeat_penalty", 0.0))  # older selectors: none
+            assert penalty >= 0, f"repeat_penalty must be >= 0, got {penalty}"  # refuses NaN
+        except (OSError, ValueError, TypeError, KeyError, AssertionError) as e:
             raise InputError(f"not a BFCL selector ({e})", path=str(path)) from None
         a = cls(threshold=d["threshold"], **kw)
         a.coef, a.bias = np.asarray(d["coef"], dtype=np.float64), float(d["bias"])
         a.gate, a.spans = d["gate"], d["spans"]
-        a.repeat_penalty = float(d.get("repeat_penalty", 0.0))  # older selectors: none
+        a.repeat_penalty = penalty
         if use_adapter and (Path(model_dir) / ADAPTER / "adapter_config.json").is_file():
             a.adapter = str(Path(model_dir) / ADAPTER)
         return a
