@@ -295,3 +295,54 @@ def test_values_the_enumeration_kept_are_decoded_again_as_a_continued_call():
     seen.clear()
     changed = [many[0], {"dish": "Caesar Salad", "serving": 2}]
     assert a._redecode_kept(q, RECIPE, changed, None) == changed and seen == []
+
+
+def test_numbers_listed_without_spaces_are_siblings_and_separators_stay_inside():
+    q = "Find the factorial of 5,10 and 15."
+    assert bfcl._NUM.findall(q) == ["5", "10", "15"]  # not 510
+    assert [c["n"] for c in expand(q, {"n": 5})] == [5, 10, 15]
+    assert alternatives("Future value for 1,5 and 10 years.", 1) == [1, 5, 10]
+    # A thousands separator is part of the number, and the value is found written with it.
+    q = "Tax on gains of $15,000 and $20,000 in 2019."
+    assert bfcl._NUM.findall(q) == ["15,000", "20,000", "2019"]
+    assert alternatives(q, 15000) == [15000, 20000]
+    assert alternatives(q, 15) == [15]  # no "15" stands alone in the question
+
+
+def test_a_quoted_list_is_an_enumeration():
+    q = "What were the 'Open', 'Close', 'High', and 'Low' prices for Microsoft and Apple?"
+    assert alternatives(q, "Close") == ["Close", "Open", "High", "Low"]
+    calls = expand(q, {"company": "Microsoft", "data_type": "Open"})
+    assert len(calls) == 8 and {"company": "Apple", "data_type": "Low"} in calls
+    q = 'News on "Climate Change" and "Artificial Intelligence" for the region "Europe".'
+    assert alternatives(q, "Climate Change") == ["Climate Change", "Artificial Intelligence"]
+    assert alternatives(q, "Europe") == ["Europe"]
+
+
+def test_the_gate_reads_how_many_functions_the_question_calls():
+    from loracle.agent.bfcl_gate import GATE_FEATURES, gate_features
+    calls = []
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=fake_decoder)
+    a.gate = {"features": GATE_FEATURES, "baseline": 0.0, "trees": []}
+    a.is_multi = lambda q, f, first, n_called=1: calls.append(n_called) or False
+    a.select = lambda q, funcs: funcs
+    a.answer(row("x", "Area of a triangle with base 4 and height 9 and bmi for 70", [AREA, BMI]))
+    assert calls == [2, 2]
+    x1 = gate_features("base 4 and height 9", AREA, {"base": 4, "height": 9})
+    x3 = gate_features("base 4 and height 9", AREA, {"base": 4, "height": 9}, 3)
+    assert x1[-1] == 1.0 and x3[-1] == 3.0 and x1[:-1] == x3[:-1]
+    assert GATE_FEATURES[-1] == "functions_called" and len(x1) == len(GATE_FEATURES)
+
+
+def test_strings_after_the_same_words_are_siblings_and_a_region_keeps_its_own():
+    q = ("What is the status and trial date for case number XY1234 in Los Angeles County "
+         "Court, and case number GH5678 in Orange County Court?")
+    assert alternatives(q, "XY1234") == ["XY1234", "GH5678"]
+    assert alternatives("Sort in order of size, then in order of age", "size") == ["size", "age"]
+    # Written differently is no sibling: a capitalised value's sibling is capitalised.
+    assert alternatives("Flights from city of Paris to the city of rome", "Paris") == ["Paris"]
+    q = "Get the weather for the city of Paris. Then the air quality for the city of Rome."
+    weather = [(0, q.index(" Then"))]
+    args = {"city": "Paris"}
+    assert len(expand(q, args)) == 2  # "city of Paris ... city of Rome"
+    assert expand(q, args, region=weather) == [args]  # Rome is the air quality's

@@ -198,7 +198,7 @@ class BfclAnswerer:
                     S += Xs
                     s += ys
                     M.append(gate_features(_text(q, where.get(f["name"])), f,
-                                           first_call(gt, f["name"])))
+                                           first_call(gt, f["name"]), len(counts)))
                     m.append(float(counts[f["name"]] > 1))
         lr = LogisticRegression(C=1.0, max_iter=2000).fit(np.vstack(X), np.asarray(y))
         self.coef, self.bias = lr.coef_[0].astype(np.float64), float(lr.intercept_[0])
@@ -235,8 +235,8 @@ class BfclAnswerer:
             props, req = _params(f)
             avoid = frozenset().union(*[_words(p) for p in props])
             args = drop_foreign(q, self.dec(q, f, region=region), req, avoid)
-            multi = self.is_multi(_text(q, region), f, args)
-            many = expand(q, args, avoid, props) if multi else [args]
+            multi = self.is_multi(_text(q, region), f, args, len(chosen))
+            many = expand(q, args, avoid, props, region) if multi else [args]
             if len(many) > 1:
                 many = self._redecode_kept(q, f, many, region)
             # No lexical enumeration: the decoder continues the list, each new call taking
@@ -276,11 +276,12 @@ class BfclAnswerer:
         """The decoder's hook: log-odds that each candidate span is `param`'s value."""
         return span_scores(self.spans, question, function, param, cands, self.enc)
 
-    def is_multi(self, question: str, function: dict, first: dict) -> bool:
-        """Whether `function` is called again, given its first call's arguments."""
+    def is_multi(self, question: str, function: dict, first: dict, n_called: int = 1) -> bool:
+        """Whether `function` is called again, given its first call's arguments and how
+        many functions the question calls."""
         if self.gate is None:
             return True
-        return gate_score(self.gate, gate_features(question, function, first)) >= 0.0
+        return gate_score(self.gate, gate_features(question, function, first, n_called)) >= 0.0
 
     def save(self, out_dir: str | os.PathLike) -> None:
         head = json.dumps({"features": FEATURES, "coef": [round(float(c), 6) for c in self.coef],

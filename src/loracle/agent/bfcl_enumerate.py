@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loracle.agent.bfcl_values import _STOP, _words, coerce, enum_mentions, is_speaker
+from loracle.agent.bfcl_values import NUMBER, _STOP, _words, coerce, enum_mentions, is_speaker
 
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 _TUPLE = r"\(\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*\)"
-_NUMBER = r"\$?(-?\d[\d,]*(?:\.\d+)?)"
+_NUMBER = r"\$?(" + NUMBER + ")"
+_NUM_SEP = r"(?:,(?=\d)|" + _SEP + ")"  # numbers may also be listed without spaces: "5,10"
 
 
 def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> list:
@@ -37,6 +38,10 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
                 re.escape(ctx.group(1)) + r"([^'\"]+)['\"]", question)]
             if len(sib) > 1 and value in [v for v, _ in sib]:
                 return [(value, m.start())] + [x for x in sib if x[0] != value]
+        if q0 in "'\"" and q0:  # "the 'Open', 'Close', and 'Low' prices": a quoted list
+            sib = _quoted_list(question, m.start() - 1)
+            if len(sib) > 1:
+                return [(value, m.start())] + [x for x in sib if x[1] != m.start()]
         # "the Darwin model ... the Lamarck model": names before the same noun are siblings.
         noun = re.match(r"\s+([a-z]{3,})\b", question[m.end():])
         if value[:1].isupper() and noun and noun.group(1) not in _STOP:
@@ -54,12 +59,15 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
             # and an item that is a stop word or names a parameter ("base and height") ends it.
             if (value[0].isupper() and not it[0].isupper() and not it[0].isdigit()) or \
                     it.split()[0].lower() in _STOP or is_speaker(it.split()[0]) or \
-                    _words(it) & avoid:
+                    _words(it) & avoid or question[at + mm.end():].startswith("="):
                 break
             out.append((it, at + mm.start(1)))
             at += mm.end()
-        return out
-    num = r"(?<![\w.])%s(?!\d|[.,]\d)" % re.escape(str(value).removesuffix(".0"))
+        return out if len(out) > 1 else [(value, m.start())] + _after_same_words(question, m)
+    # As written, with or without thousands separators ("15,000"), but not inside "15,000"
+    # or "5.25"; "5,10 and 15" lists 5.
+    forms = {str(value).removesuffix(".0"), f"{value:,}".removesuffix(".0")}
+    num = r"(?<![\w.])(?:%s)(?!\d|\.\d|,\d{3}(?!\d))" % "|".join(map(re.escape, sorted(forms)))
     m = re.search(num, question)
     if not m:
         return [(value, -1)]
@@ -85,16 +93,51 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
             return ([(value, m.start())] + [x for x in sib if x[0] is not None
                                             and x[0] != value])[:8]
     out, at = [(value, m.start())], m.end()
-    while (mm := re.match(r"(?:\s+[A-Za-z%]+){0,2}" + _SEP + _NUMBER, question[at:], re.I)) \
+    while (mm := re.match(r"(?:\s+[A-Za-z%]+){0,2}" + _NUM_SEP + _NUMBER, question[at:], re.I)) \
             and len(out) < 8:
         out.append((conv(mm.group(1)), at + mm.start(1)))
         at += mm.end()
     at = m.start()  # and backwards: "10 years and 20 years" with 20 decoded
-    while (mm := re.search(_NUMBER + r"(?:\s+[A-Za-z%]+){0,2}" + _SEP + r"\$?$",
+    while (mm := re.search(_NUMBER + r"(?:\s+[A-Za-z%]+){0,2}" + _NUM_SEP + r"\$?$",
                            question[:at], re.I)) and len(out) < 8:
         out.insert(1, (conv(mm.group(1)), mm.start(1)))
         at = mm.start()
     return [x for x in out if x[0] is not None]
+
+
+def _after_same_words(question: str, m: re.Match) -> list[tuple[str, int]]:
+    """The siblings of the string value at `m` that follow the same two words as it does,
+    not both stop words: "case number XY1234 ... case number GH5678". A sibling is written
+    alike: a capitalised value's is a run of capitalised words ("University of California"),
+    a value with digits has digits, and a lower-case one has as many words and does not end
+    on a stop word."""
+    ctx = re.search(r"((?:[A-Za-z]+[^\w.?!;]+){2})$", question[:m.start()])
+    if not ctx or set(re.findall(r"[a-z]+", ctx.group(1).lower())) <= _STOP:
+        return []
+    value, w, cap = m.group(), r"[\w$&-]+(?:\.\w+)*", r"[A-Z][\w$&-]*(?:\.\w+)*"
+    if value[:1].isupper():
+        item = rf"{cap}(?:\s+(?:of\s+|de\s+)?{cap})*"
+    elif any(c.isdigit() for c in value):
+        item = rf"(?=\S*\d){w}"
+    else:
+        item = rf"{w}(?:\s+{w}){{{len(value.split()) - 1}}}"
+    sib = [(x.group(1), x.start(1)) for x in re.finditer(
+        re.escape(ctx.group(1)) + f"({item})", question)
+        if x.start(1) != m.start() and x.group(1).lower() != value.lower()
+        and x.group(1).split()[-1].lower() not in _STOP]
+    return sib[:7]
+
+
+def _quoted_list(question: str, at: int) -> list[tuple[str, int]]:
+    """The items of the quoted list ("'A', 'B' and 'C'") holding the item quoted at `at`."""
+    q = re.escape(question[at])
+    item = q + r"([^'\"\n]{1,60})" + q
+    for lst in re.finditer(item + r"(?:\s*(?:,\s*(?:and|or)?|and|or|&)\s*" + item + ")+",
+                           question):
+        if lst.start() <= at < lst.end():
+            return [(x.group(1), lst.start() + x.start(1))
+                    for x in re.finditer(item, lst.group())]
+    return []
 
 
 def _next_item(rest: str, n: int) -> re.Match | None:
@@ -155,11 +198,14 @@ def drop_foreign(question: str, args: dict, required: list[str],
 
 
 def expand(question: str, args: dict, avoid: frozenset = frozenset(),
-           props: dict | None = None) -> list[dict]:
+           props: dict | None = None,
+           region: list[tuple[int, int]] | None = None) -> list[dict]:
     """One call's arguments -> the parallel calls the question enumerates. Enumerations whose
     items interleave ("75 kilograms ... 180 cm, ... 60 kilograms ... 165 cm") belong to the
     same calls; enumerations that follow one another multiply ("rock and jazz concerts in San
-    Francisco and New York": four calls) unless the question says "respectively"."""
+    Francisco and New York": four calls) unless the question says "respectively". With a
+    `region` (the function's clauses when the question asks for several), siblings outside
+    it are another function's ("... weather in New York ... air quality in New York")."""
     props = props or {}
     found = {p: _enum_located(question, v, props[p]) if props.get(p, {}).get("enum")
              else located(question, v, avoid) for p, v in args.items()}
@@ -172,7 +218,8 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
         # the second USD is no target currency).
         same = {v.lower() for o, v in args.items() if o != p and isinstance(v, str)}
         alts = [a for a in f[1:] if a[1] not in taken
-                and not (isinstance(a[0], str) and a[0].lower() in same)]
+                and not (isinstance(a[0], str) and a[0].lower() in same)
+                and (not region or any(lo <= a[1] < hi for lo, hi in region))]
         if alts:  # in question order: the i-th items of interleaved lists go together
             lists[p] = sorted([f[0]] + alts, key=lambda x: x[1])
     if not lists:

@@ -15,7 +15,9 @@ _STOP = set("a an the of for to in on at by with and or is are be what how me my
 # A word of a copied value: "$5", "2022/AL2562", "Bros.", "Wi-Fi", "-3.5". Spans start and end
 # on these, and the span prior (bfcl_spans) counts and reads them, so both use this one.
 WORD = re.compile(r"[\w$][\w$.'&-]*|-\d[\d.]*")
-_NUM = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\d])")
+# A number as written: "15,000" has a thousands separator, "5,10 and 15" is a list.
+NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM = re.compile(r"(?<![\w.])" + NUMBER + r"(?![\d])")
 _WORD_NUMS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
