@@ -232,3 +232,12 @@ def test_fixed_values_are_taken_as_given(bfcl_decoder):
     args = bfcl_decoder(q, HOTEL, fixed={"nights": 7, "room": "double"})
     assert args["nights"] == 7 and args["room"] == "double"  # neither is in the question
     assert args["hotel_name"] in q and args["start"] == "2022-05-12"
+
+
+def test_a_quoted_list_goes_on_only_with_another_quoted_item():
+    from loracle.agent.bfcl_decode import list_goes_on
+    t = "predictors 'Age', 'Income' and 'Education' and a target 'Purchase'"
+    assert list_goes_on(t, t.index("Age") + 3) and list_goes_on(t, t.index("Income") + 6)
+    assert not list_goes_on(t, t.index("Education") + 9)  # "and a target": it has ended
+    t = "with an open hole, C foot, and silver headjoint"
+    assert list_goes_on(t, t.index("hole") + 4) and not list_goes_on(t, len(t))

@@ -54,6 +54,15 @@ def flag_asked(param: str, question: str) -> bool:
     return bool(w) and len(w & _words(question)) / len(w) >= 0.5
 
 
+def list_goes_on(question: str, end: int) -> bool:
+    """Whether the question's enumeration goes on after the item ending at `end` ("open
+    hole, C foot, and ..."); a quoted item's only with another quoted item ("'Age',
+    'Income' and 'Education' and a target variable": not after Education)."""
+    q = question[end:end + 1] if question[end:end + 1] in ("'", '"') else ""
+    sep = r"\s*(,\s*(and|or)?|and|or|&)" + (r"\s*" + q if q else r"\s+")
+    return re.match(q + sep, question[end:]) is not None
+
+
 def prompt_text(tok, function: dict, question: str) -> str:
     """The chat prompt the decoder (and the call adapter's training) puts before `func(`."""
     msgs = [{"role": "system", "content": _SYSTEM},
@@ -376,10 +385,8 @@ class LMArgDecoder:
             if v is None or v in out:
                 break
             out.append(v)
-            # Another item when the question enumerates on ("open hole, C foot, and ...")
-            # or the model itself writes a comma.
-            listed = self.last_end is not None and re.match(
-                r"\s*(,\s*(and|or)?|and|or|&)\s+", question[self.last_end:]) is not None
+            # Another item when the question enumerates on or the model writes a comma.
+            listed = self.last_end is not None and list_goes_on(question, self.last_end)
             if quoted:
                 logits = self._step(self._ids('"'))
                 more = logits[self.comma].max() > logits[self.rbracket].max()
