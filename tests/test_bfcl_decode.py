@@ -13,7 +13,8 @@ from fake_bfcl import FakeEncoder
 from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
 from loracle.agent.bfcl_decode import flag_asked
 from loracle.agent.bfcl_gate import GATE_FEATURES, repeat_log_odds
-from loracle.agent.bfcl_values import date_format, dates_in, number_spans, rewrites, spans
+from loracle.agent.bfcl_values import (date_format, dates_in, grounded, number_spans,
+                                        rewrites, spans)
 
 HOTEL = {"name": "book_hotel", "description": "Book a hotel room.",
          "parameters": {"type": "dict", "required": ["hotel_name", "nights", "room", "start"],
@@ -40,6 +41,15 @@ def test_numbers_as_stated_percentages_as_fractions_and_words():
     assert number_candidates(q, {"type": "integer"}) == ["10000", "5", "2"]
     assert [s for s, _, lit in number_spans(q, {"type": "integer"})] == [
         q.index("10,000"), q.index("5%"), q.index("two")]
+
+
+def test_millions_are_written_out_but_kelvin_and_metres_are_not_scaled():
+    q = "Revenue of $1.2M in 2020, 213 million people, 9.597 million km2, at 300K over 5m."
+    assert number_candidates(q, {"type": "integer"}) == [
+        "1200000", "2020", "213000000", "9597000", "300", "5"]
+    a, b, _ = number_spans(q, {"type": "float"})[2]
+    assert q[a:b] == "213 million"  # the span covers the word, for the enumeration rule
+    assert grounded(213000000, q) and not grounded(213, "one of 213000 people")
 
 
 def test_dates_in_the_format_the_parameter_asks_for():

@@ -20,6 +20,7 @@ NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUM = re.compile(r"(?<![\w.])" + NUMBER + r"(?![\d])")
 _WORD_NUMS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 
@@ -83,7 +84,8 @@ def grounded(value: Any, question: str) -> bool:
         return bool(value) and all(grounded(v, question) for v in value)
     if isinstance(value, (int, float)):  # as digits, or a number word ("three days"; not
         # "one", which is mostly a pronoun: "one of", "another one")
-        return any(float(n.replace(",", "")) == value for n in _NUM.findall(question)) or \
+        return any(float(n) == value for a, _, n in number_spans(question, {})
+                   if question[a] in "-0123456789") or \
             value >= 2 and any(_WORD_NUMS.get(w) == value for w in re.findall(r"[a-z]+",
                                                                               question.lower()))
     # Whole words: a decoded "m" or "K" is inside every question but stated in none.
@@ -106,10 +108,16 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     frac = spec.get("type") == "float" and _as_fraction(spec)
     for m in _NUM.finditer(question):
-        s = m.group().replace(",", "")
+        s, end = m.group().replace(",", ""), m.end()
         if frac and re.match(r"\s*(%|percent)", question[m.end():]):
             s = repr(float(s) / 100)
-        out.append((m.start(), m.end(), s))
+        # "213 million", "$1.2M": the number meant (every such dev value is written out).
+        scale = re.match(r"\s*(million|billion|trillion)\b", question[end:], re.I) or (
+            question[m.start() - 1:m.start()] == "$" and re.match(r"(K|M|B|bn)\b", question[end:]))
+        if scale:
+            n = round(float(s) * _SCALES[scale.group(1).lower()[0]], 6)
+            s, end = (str(int(n)) if n == int(n) else repr(n)), end + scale.end()
+        out.append((m.start(), end, s))
     out += [(m.start(), m.end(), str(_WORD_NUMS[m.group().lower()]))
             for m in re.finditer(r"[A-Za-z]+", question) if m.group().lower() in _WORD_NUMS]
     if spec.get("type") == "integer":
