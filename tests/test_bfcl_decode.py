@@ -251,3 +251,41 @@ def test_a_quoted_list_goes_on_only_with_another_quoted_item():
     assert not list_goes_on(t, t.index("Education") + 9)  # "and a target": it has ended
     t = "with an open hole, C foot, and silver headjoint"
     assert list_goes_on(t, t.index("hole") + 4) and not list_goes_on(t, len(t))
+
+
+DIST = {"name": "distance", "description": "Distance between two GPS points.",
+        "parameters": {"type": "dict", "required": ["coord1", "coord2"], "properties": {
+            "coord1": {"type": "array", "items": {"type": "float"}, "description": "Lat, lon."},
+            "coord2": {"type": "array", "items": {"type": "float"}, "description": "Lat, lon."},
+            "counts": {"type": "array", "items": {"type": "integer"}, "description": "N."}}}}
+
+
+def test_written_number_lists_signed_by_compass():
+    from loracle.agent.bfcl_values import number_lists
+    q = "From (33.4484 N, 112.0740 W) to (34.0522° S, 118.2437° E), flows=[200,300,400]"
+    assert [t for *_, t in number_lists(q)] == [
+        "33.4484, -112.0740", "-34.0522, 118.2437", "200, 300, 400"]
+    assert number_lists("a table [ [10, 20], [30, 40] ] of 2 (or 3) rows") == [
+        (10, 18, "10, 20"), (20, 28, "30, 40")]
+
+
+def test_a_number_array_is_one_written_list_whole_and_each_list_once(bfcl_decoder):
+    q = "Distance between (33.4484 N, 112.0740 W) and (34.0522 N, 118.2437 W) in miles."
+    args = bfcl_decoder(q, DIST)
+    # Whatever the (random) model prefers: two different lists, whole and signed.
+    assert sorted([args["coord1"], args["coord2"]]) == [[33.4484, -112.074],
+                                                          [34.0522, -118.2437]]
+    args = bfcl_decoder("Points [1.5, 2] and [3, 4], counts [3, 4]", DIST)
+    assert args["coord1"] != args["coord2"] and len(args["coord1"]) == 2
+
+
+def test_written_lists_as_long_as_the_value_are_its_siblings():
+    from loracle.agent.bfcl_enumerate import alternatives, expand
+    q = ("Sort the lists [45, 12, 67], [34, 78, 12] and [23, 45, 67] in both ascending and "
+         "descending order, then sum [1, 2].")
+    assert alternatives(q, [45, 12, 67]) == [[45, 12, 67], [34, 78, 12], [23, 45, 67]]
+    order = {"order": {"type": "string", "enum": ["ascending", "descending"]}}
+    assert len(expand(q, {"list": [45, 12, 67], "order": "ascending"}, props=order)) == 6
+    q = "coefficients [3, -2, 1] on [-1, 2], then coefficients [1, 0, -1] on [0, 3]"
+    assert expand(q, {"poly": [3, -2, 1], "limits": [-1, 2]}) == [
+        {"poly": [3, -2, 1], "limits": [-1, 2]}, {"poly": [1, 0, -1], "limits": [0, 3]}]

@@ -21,8 +21,8 @@ from typing import Callable
 from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, enum_mentions,
-                                       enum_of, grounded, number_spans, parse_value, rewrites,
-                                       spans)
+                                       enum_of, grounded, number_lists, number_spans,
+                                       parse_value, rewrites, spans)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi").
@@ -253,14 +253,15 @@ class LMArgDecoder:
         return bias
 
     def _copy_choice(self, logits, options: list[str], close: list[int],
-                     penalised: frozenset = frozenset()):
-        """A choice among whole options; those in `penalised` lose `repeat_penalty`."""
+                     penalised: frozenset = frozenset(), limit: int = 24):
+        """A choice among whole options (of at most `limit` tokens); those in `penalised`
+        lose `repeat_penalty`."""
         src = "\n".join(options)
         starts = [0] + [m.end() for m in re.finditer("\n", src)]
         ends = {m.start() for m in re.finditer("\n", src)} | {len(src)}
         bias = {a: {a + len(o): -self.repeat_penalty} for a, o in zip(starts, options)
                 if o in penalised} if self.repeat_penalty else None
-        return self._copy(logits, src, starts, ends, close, bias=bias)
+        return self._copy(logits, src, starts, ends, close, limit=limit, bias=bias)
 
     def _number(self, logits, is_float: bool) -> str:
         """Free digits (the question states no usable number)."""
@@ -374,6 +375,8 @@ class LMArgDecoder:
         self.after = None
         if item.get("enum") and (named := self._enum_list(logits, question, item)):
             return named
+        if not quoted and (lists := self._where(number_lists(question), lambda x: x[0])):
+            return self._number_list(logits, lists, item)
         self.picked = out
         for _ in range(8):
             if quoted:
@@ -398,6 +401,20 @@ class LMArgDecoder:
         self.after = None
         return out or None
 
+    def _number_list(self, logits, lists: list[tuple[int, int, str]], item: dict) -> list:
+        """A number array when the question writes lists of numbers: one of them whole
+        ("[200,300,400,500]", "(40.7128, -74.0060)"), none this call already took."""
+        if item.get("type") == "integer":  # an integer list is written without decimals
+            lists = [x for x in lists if "." not in x[2]] or lists
+        fresh = [x for x in lists if x[:2] not in self.lists_used] or lists
+        opts = list(dict.fromkeys(x[2] for x in fresh))
+        text, _, _ = self._copy_choice(logits, opts, self.rbracket,
+                                       limit=max(len(o) for o in opts) + 1)  # chars >= tokens
+        hit = next(x for x in fresh if x[2].startswith(text))
+        self.lists_used.add(hit[:2])
+        self.last_span, self.last_end = hit[:2], hit[1]
+        return [parse_value(v, item) for v in text.split(", ")]
+
     def __call__(self, question: str, function: dict, prev: list[dict] | None = None,
                  region: list[tuple[int, int]] | None = None, fixed: dict | None = None) -> dict:
         """The arguments of one call. With `prev` (earlier calls of the same function for
@@ -416,6 +433,7 @@ class LMArgDecoder:
         self._step(self._ids(prompt + before + function["name"] + "("))
         args: dict = {}
         self.used, self.after, self.last_end = set(), None, None
+        self.lists_used: set[tuple[int, int]] = set()  # number lists this call took
         self.held: list[str] = []  # this call's string values so far
         last_pos = self.positions if prev else {}
         self.positions = {}

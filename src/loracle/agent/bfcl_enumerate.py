@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loracle.agent.bfcl_values import NUMBER, _STOP, _words, coerce, enum_mentions, is_speaker
+from loracle.agent.bfcl_values import (NUMBER, _STOP, _words, coerce, enum_mentions, is_speaker,
+                                       number_lists)
 
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 _TUPLE = r"\(\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*\)"
@@ -25,6 +26,9 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
     """`alternatives` with where each item stands in the question: (value, char offset), the
     value itself first (offset -1 where it is not stated). A number's enumeration may also
     start before it ("the next 10 years and 20 years" when the decoder took 20)."""
+    if isinstance(value, list) and value and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return _number_list_siblings(question, value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return [(value, -1)]
     if isinstance(value, str):
@@ -126,6 +130,18 @@ def _after_same_words(question: str, m: re.Match) -> list[tuple[str, int]]:
         if x.start(1) != m.start() and x.group(1).lower() != value.lower()
         and x.group(1).split()[-1].lower() not in _STOP]
     return sib[:7]
+
+
+def _number_list_siblings(question: str, value: list) -> list[tuple]:
+    """A written list of numbers' siblings: the question's other lists as long as it
+    ("two sets of data, [12, 15, ...] and [32, 35, ...]")."""
+    lists = [(a, [float(x) for x in text.split(", ")]) for a, _, text in number_lists(question)]
+    at = next((a for a, xs in lists if xs == [float(v) for v in value]), -1)
+    if at < 0:
+        return [(value, -1)]
+    kind = type(value[0])
+    return [(value, at)] + [([kind(x) for x in xs], a) for a, xs in lists
+                            if a != at and len(xs) == len(value)][:7]
 
 
 def _quoted_list(question: str, at: int) -> list[tuple[str, int]]:

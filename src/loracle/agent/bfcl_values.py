@@ -125,6 +125,22 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+def number_lists(question: str) -> list[tuple[int, int, str]]:
+    """The question's written lists of numbers, as (start, end, "a, b, c"): "[200,300,400]",
+    "(40.7128, -74.0060)", and compass coordinates "(33.4484 N, 112.0740 W)" signed (S and
+    W negative). A number-array value is one of them in 77 of 79 dev cases where the
+    question writes any."""
+    num = r"-?\d+(?:\.\d+)?"
+    out = [(m.start(), m.end(), ", ".join(re.findall(num, m.group(1))))
+           for m in re.finditer(r"[\[(]\s*(" + num + r"(?:\s*,\s*" + num + r")+)\s*[\])]",
+                                question)]
+    for m in re.finditer(r"\(\s*(\d+(?:\.\d+)?)\s*°?\s*([NS])\s*,\s*(\d+(?:\.\d+)?)\s*°?"
+                         r"\s*([EW])\s*\)", question):
+        out.append((m.start(), m.end(), f"{'-' * (m.group(2) == 'S')}{m.group(1)}, "
+                                        f"{'-' * (m.group(4) == 'W')}{m.group(3)}"))
+    return sorted(out)
+
+
 def dates_in(question: str) -> list[date]:
     """Calendar dates written with a year: "Jan 28, 2021", "1st June 2022", "Jun.20,2022",
     "June01 2023", "2022-06-01", "2022/06/01", "06/01/2022" (month first, as in US text)."""
