@@ -143,6 +143,14 @@ def test_save_load_roundtrip(tmp_path):
         with pytest.raises(InputError, match="repeat_penalty|float|NoneType"):
             BfclAnswerer.load(tmp_path)
         a.save(tmp_path)
+    for key, bad in (("threshold", '"high"'), ("threshold", "1.5"), ("bias", "null"),
+                     ("coef", "[1.0, 2.0]"), ("coef", '"x"')):
+        d = json.loads((tmp_path / "selector.json").read_text())
+        d[key] = json.loads(bad)
+        (tmp_path / "selector.json").write_text(json.dumps(d))
+        with pytest.raises(InputError, match="selector"):  # named, not a crash later on
+            BfclAnswerer.load(tmp_path)
+        a.save(tmp_path)
     (tmp_path / "selector.json").write_text("{}")
     with pytest.raises(InputError):
         BfclAnswerer.load(tmp_path)

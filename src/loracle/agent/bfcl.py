@@ -305,10 +305,15 @@ class BfclAnswerer:
                 assert key in d and (d[key] is None or d[key]["features"] == names), refit
             penalty = float(d.get("repeat_penalty", 0.0))  # older selectors: none
             assert penalty >= 0, f"repeat_penalty must be >= 0, got {penalty}"  # refuses NaN
+            threshold, bias = float(d["threshold"]), float(d["bias"])
+            assert 0 <= threshold <= 1, f"threshold must be in [0, 1], got {threshold}"
+            coef = np.asarray(d["coef"], dtype=np.float64)
+            assert coef.shape == (len(FEATURES),) and np.isfinite(coef).all() and \
+                np.isfinite(bias), f"coef must be {len(FEATURES)} finite numbers, bias finite"
         except (OSError, ValueError, TypeError, KeyError, AssertionError) as e:
             raise InputError(f"not a BFCL selector ({e})", path=str(path)) from None
-        a = cls(threshold=d["threshold"], **kw)
-        a.coef, a.bias = np.asarray(d["coef"], dtype=np.float64), float(d["bias"])
+        a = cls(threshold=threshold, **kw)
+        a.coef, a.bias = coef, bias
         a.gate, a.spans = d["gate"], d["spans"]
         a.repeat_penalty = penalty
         if use_adapter and (Path(model_dir) / ADAPTER / "adapter_config.json").is_file():
