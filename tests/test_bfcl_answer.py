@@ -354,3 +354,13 @@ def test_strings_after_the_same_words_are_siblings_and_a_region_keeps_its_own():
     args = {"city": "Paris"}
     assert len(expand(q, args)) == 2  # "city of Paris ... city of Rome"
     assert expand(q, args, region=weather) == [args]  # Rome is the air quality's
+
+
+def test_numbers_before_the_same_words_and_abbreviations_in_lists():
+    q = ("Light travel time to an exoplanet that is 4.22 light years away, then to another "
+         "exoplanet that is 6.1 light years from the first, and back to Earth which is 5.88 "
+         "light years from the second.")
+    assert alternatives(q, 4.22) == [4.22, 6.1, 5.88]  # "that is" finds only two
+    assert alternatives("it is 5 of the best and 7 of the worst", 5) == [5]  # stop words
+    q = "Closing prices for Apple Inc., Google LLC., and Microsoft Corporation on the NYSE"
+    assert alternatives(q, "Apple Inc.") == ["Apple Inc.", "Google LLC", "Microsoft Corporation"]

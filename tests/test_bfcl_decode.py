@@ -289,3 +289,25 @@ def test_written_lists_as_long_as_the_value_are_its_siblings():
     q = "coefficients [3, -2, 1] on [-1, 2], then coefficients [1, 0, -1] on [0, 3]"
     assert expand(q, {"poly": [3, -2, 1], "limits": [-1, 2]}) == [
         {"poly": [3, -2, 1], "limits": [-1, 2]}, {"poly": [1, 0, -1], "limits": [0, 3]}]
+
+
+CARD = {"name": "card_odds", "description": "Odds of drawing a card.", "parameters": {
+    "type": "dict", "required": ["suit"], "properties": {
+        "suit": {"type": "string", "description":
+                 "The card suit. Valid values include: 'spades', 'clubs', 'hearts', 'diamonds'."},
+        "detail_level": {"type": "string", "description": "Can be 'summary' or 'detailed'."},
+        "city": {"type": "string", "description": "A city, e.g. 'London' or 'Paris'."}}}}
+
+
+def test_values_a_description_lists_bound_the_value_when_the_question_names_one(bfcl_decoder):
+    from loracle.agent.bfcl_values import described_values, named_enums
+    props = CARD["parameters"]["properties"]
+    assert described_values(props["detail_level"]) == ["summary", "detailed"]
+    assert described_values(props["city"]) == []  # examples do not bound the value
+    named = named_enums(props, "Odds of a heart card, with detail information, in London")
+    assert named["suit"]["enum"][2] == "hearts" and "enum" in named["detail_level"]
+    assert "enum" not in named["city"]
+    assert "enum" not in named_enums(props, "Odds of a joker")["suit"]  # none named
+    args = bfcl_decoder("Odds of drawing a heart card with detail information?", CARD)
+    # Whatever the (random) model: the listed values the question names, as listed.
+    assert args["suit"] == "hearts" and args["detail_level"] == "detailed"

@@ -27,7 +27,7 @@ from loracle.agent.bfcl_forms import canonical_args
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
-from loracle.agent.bfcl_values import _NUM, _params, _words
+from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
 from loracle.errors import InputError
 from loracle.io import atomic_write_text, read_jsonl
 
@@ -233,6 +233,7 @@ class BfclAnswerer:
         for f in chosen:
             region = where.get(f["name"])
             props, req = _params(f)
+            props = named_enums(props, q)
             avoid = frozenset().union(*[_words(p) for p in props])
             args = drop_foreign(q, self.dec(q, f, region=region), req, avoid)
             multi = self.is_multi(_text(q, region), f, args, len(chosen))
@@ -258,6 +259,7 @@ class BfclAnswerer:
         value 3 times in 4, so the decoder re-decodes it as a continued call (same value
         or a later one, with the repeat penalty), the enumerated values given."""
         props, req = _params(f)
+        props = named_enums(props, q)
         # Kept: the same in every call. A value that varies is enumerated, and one repeated
         # in some calls only belongs to a product ("BRCA1 and BRCA2 in humans and chimps").
         kept = [p for p in req if all(p in c and c[p] == many[0][p] for c in many)

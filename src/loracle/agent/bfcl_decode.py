@@ -21,8 +21,8 @@ from typing import Callable
 from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, enum_mentions,
-                                       enum_of, grounded, number_lists, number_spans,
-                                       parse_value, rewrites, spans)
+                                       enum_of, grounded, named_enums, number_lists,
+                                       number_spans, parse_value, rewrites, spans)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi").
@@ -426,6 +426,7 @@ class LMArgDecoder:
         self.region, self.function = region, function
         from transformers import DynamicCache
         props, req = _params(function)
+        props = named_enums(props, question)
         prompt = prompt_text(self.tok, function, question)
         before = "".join(f"{function['name']}({call_text(canonical_args(function, a))}), "
                          for a in prev or [])

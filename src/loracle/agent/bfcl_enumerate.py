@@ -90,12 +90,19 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
     # "the factorial of 5, the factorial of 3": numbers after the same words are siblings.
     # Two words of context, three when those two are stop words ("kilograms and is 180"),
     # else the one word before ("this game 20 times ... the game 50 times").
-    for ctx in _contexts(question[:m.start()]):
-        sib = [(conv(x.group(1)), x.start(1)) for x in re.finditer(
-            re.escape(ctx) + _NUMBER, question)]
-        if len(sib) > 1 and value in [v for v, _ in sib]:
-            return ([(value, m.start())] + [x for x in sib if x[0] is not None
-                                            and x[0] != value])[:8]
+    # And numbers before the same two words, not both stop words ("4.22 light years away,
+    # ... that is 6.1 light years from ..., Earth which is 5.88 light years"): both kinds.
+    before = next((sib for ctx in _contexts(question[:m.start()]) if len(sib := [
+        (conv(x.group(1)), x.start(1)) for x in re.finditer(re.escape(ctx) + _NUMBER, question)])
+        > 1 and value in [v for v, _ in sib]), [])
+    words, after = re.match(r"\s*([A-Za-z]+\s+[A-Za-z]+)\b", question[m.end():]), []
+    if words and not set(words.group(1).lower().split()) <= _STOP:
+        after = [(conv(x.group(1)), x.start(1)) for x in re.finditer(
+            _NUMBER + r"\s*" + re.escape(words.group(1)) + r"\b", question)]
+    if before or len(after) > 1:
+        sib = sorted({a: (v, a) for v, a in before + after}.values(), key=lambda x: x[1])
+        return ([(value, m.start())] + [x for x in sib if x[0] is not None
+                                        and x[0] != value])[:8]
     out, at = [(value, m.start())], m.end()
     while (mm := re.match(r"(?:\s+[A-Za-z%]+){0,2}" + _NUM_SEP + _NUMBER, question[at:], re.I)) \
             and len(out) < 8:
@@ -162,7 +169,8 @@ def _next_item(rest: str, n: int) -> re.Match | None:
     then "Tokyo")."""
     w = r"[\w$%'-]+"
     for k in range(n, 0, -1):
-        mm = re.match(_SEP + rf"((?:{w}\s+){{{k - 1}}}{w})", rest, re.I)
+        # (an abbreviation's full stop may end an item: "Google LLC., and Microsoft")
+        mm = re.match(r"(?:\.(?=,))?" + _SEP + rf"((?:{w}\s+){{{k - 1}}}{w})", rest, re.I)
         if mm and mm.group(1).split()[-1].lower() not in _STOP:
             return mm
     return None

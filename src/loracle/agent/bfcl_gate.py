@@ -26,7 +26,7 @@ import numpy as np
 
 from loracle.agent.bfcl_enumerate import alternatives, expand
 from loracle.agent.bfcl_trees import fit_trees, tree_score
-from loracle.agent.bfcl_values import _NUM, _params, _words, enum_mentions
+from loracle.agent.bfcl_values import _NUM, _params, _words, enum_mentions, named_enums
 
 GATE_FEATURES = ["ands", "commas", "respectively", "quantifier", "nums_per_numeric",
                  "words_50", "again", "names_per_string", "n_required", "max_siblings",
@@ -38,6 +38,7 @@ def gate_features(question: str, function: dict, first: dict, n_called: int = 1)
     how many functions the question calls (the selector's choice at answer time; the
     ground truth's at fit time): with several, each is usually called once."""
     props, req = _params(function)
+    props = named_enums(props, question)
     q = question.lower()
     numeric = sum(props.get(p, {}).get("type") in ("integer", "float") for p in req)
     strings = sum(props.get(p, {}).get("type") == "string" for p in req)

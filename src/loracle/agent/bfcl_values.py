@@ -264,6 +264,27 @@ def enum_mentions(question: str, values: list) -> list[tuple[int, int, str]]:
                   if not any(w < w2 for *_, w2 in found))
 
 
+def described_values(spec: dict) -> list[str]:
+    """The values a string parameter's description lists in quotes ("Can be 'summary' or
+    'detailed'", "Valid values include: 'spades', 'clubs', 'hearts'"), two or more; none
+    where they are examples ("e.g. 'London'", "such as"), which do not bound the value."""
+    d = str(spec.get("description", ""))
+    if spec.get("type") != "string" or spec.get("enum") or \
+            re.search(r"\be\.g\b|for example|such as|for instance|\blike\b", d, re.I):
+        return []
+    vals = list(dict.fromkeys(re.findall(r"'([^'\n]{1,30})'", d)))
+    return vals if len(vals) > 1 else []
+
+
+def named_enums(props: dict, question: str) -> dict:
+    """`props` with an enum for each string parameter whose described values (above) the
+    question names: "a heart card" is 'hearts', "detail information" is 'detailed'. Where
+    the question names one, the ground truth takes one of those named in 88 of 97 dev
+    values, and 2 more want none (the decoder had copied "heart", "detail", "gas-powered")."""
+    return {p: {**s, "enum": vals} if (vals := described_values(s))
+            and enum_mentions(question, vals) else s for p, s in props.items()}
+
+
 def enum_of(spec: dict) -> list | None:
     """A parameter's enum, or its list items' enum."""
     return spec.get("enum") or (spec.get("items") or {}).get("enum")
