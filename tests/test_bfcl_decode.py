@@ -224,7 +224,8 @@ def test_repeat_log_odds_counts_changes_against_repeats():
         "c": {"type": "string"}, "n": {"type": "integer"},
         "e": {"type": "string", "enum": ["a", "b"]}}}}
     rows = [{"id": "q", "function": [f]}]
-    gt = [{"g": {"c": ["Oslo"], "n": [3], "e": ["a"]}}, {"g": {"c": ["Lima"], "n": [3], "e": ["a"]}},
+    gt = [{"g": {"c": ["Oslo"], "n": [3], "e": ["a"]}},
+          {"g": {"c": ["Lima"], "n": [3], "e": ["a"]}},
           {"g": {"c": ["Rome", "Roma"], "n": [5], "e": ["a"]}}]
     # c changes twice, n changes once and repeats once; the enum is not counted.
     assert repeat_log_odds(rows, {"q": {"ground_truth": gt}}) == pytest.approx(np.log(4 / 2))
@@ -284,6 +285,7 @@ def test_written_lists_as_long_as_the_value_are_its_siblings():
     q = ("Sort the lists [45, 12, 67], [34, 78, 12] and [23, 45, 67] in both ascending and "
          "descending order, then sum [1, 2].")
     assert alternatives(q, [45, 12, 67]) == [[45, 12, 67], [34, 78, 12], [23, 45, 67]]
+    assert alternatives("sets [1.5, 2] and [3, 4.5]", [1.5, 2]) == [[1.5, 2], [3, 4.5]]
     order = {"order": {"type": "string", "enum": ["ascending", "descending"]}}
     assert len(expand(q, {"list": [45, 12, 67], "order": "ascending"}, props=order)) == 6
     q = "coefficients [3, -2, 1] on [-1, 2], then coefficients [1, 0, -1] on [0, 3]"

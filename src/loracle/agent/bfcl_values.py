@@ -112,8 +112,9 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
         if frac and re.match(r"\s*(%|percent)", question[m.end():]):
             s = repr(float(s) / 100)
         # "213 million", "$1.2M": the number meant (every such dev value is written out).
+        dollars = question[m.start() - 1:m.start()] == "$"
         scale = re.match(r"\s*(million|billion|trillion)\b", question[end:], re.I) or (
-            question[m.start() - 1:m.start()] == "$" and re.match(r"(K|M|B|bn)\b", question[end:]))
+            dollars and re.match(r"(K|M|B|bn)\b", question[end:]))
         if scale:
             n = round(float(s) * _SCALES[scale.group(1).lower()[0]], 6)
             s, end = (str(int(n)) if n == int(n) else repr(n)), end + scale.end()
