@@ -442,8 +442,8 @@ class LMArgDecoder:
         for p, spec in props.items():
             t, required = spec.get("type"), p in req
             self.param = p
+            lead = (", " if args else "") + f"{p}="
             if fixed and p in fixed:  # given (by the enumeration rule): read, not decoded
-                lead = (", " if args else "") + f"{p}="
                 args[p] = fixed[p]
                 pending += lead + _literal(canonical(p, spec, fixed[p]))
                 self._hold(fixed[p])
@@ -452,7 +452,6 @@ class LMArgDecoder:
                 continue
             is_list = t in ("array", "tuple")
             opener = '"' if t in ("string", "any") else "[" if is_list else ""
-            lead = (", " if args else "") + f"{p}="
             start = self.cache.get_seq_length()
             logits = self._step(self._ids(pending + lead + opener))
             self.last_span, self.keep, self.picked, stated = None, None, [], False

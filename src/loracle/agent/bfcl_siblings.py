@@ -93,9 +93,13 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
     # else the one word before ("this game 20 times ... the game 50 times").
     # And numbers before the same two words, not both stop words ("4.22 light years away,
     # ... that is 6.1 light years from ..., Earth which is 5.88 light years"): both kinds.
-    before = next((sib for ctx in _contexts(question[:m.start()]) if len(sib := [
-        (conv(x.group(1)), x.start(1)) for x in re.finditer(re.escape(ctx) + _NUMBER, question)])
-        > 1 and value in [v for v, _ in sib]), [])
+    before: list[tuple] = []
+    for ctx in _contexts(question[:m.start()]):
+        sib = [(conv(x.group(1)), x.start(1))
+               for x in re.finditer(re.escape(ctx) + _NUMBER, question)]
+        if len(sib) > 1 and value in [v for v, _ in sib]:
+            before = sib
+            break
     words, after = re.match(r"\s*([A-Za-z]+\s+[A-Za-z]+)\b", question[m.end():]), []
     if words and not set(words.group(1).lower().split()) <= _STOP:
         after = [(conv(x.group(1)), x.start(1)) for x in re.finditer(

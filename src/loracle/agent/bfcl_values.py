@@ -255,8 +255,7 @@ def enum_mentions(question: str, values: list) -> list[tuple[int, int, str]]:
     for v in values:
         if not isinstance(v, str):
             continue
-        vw = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", v).replace("_", " ")
-                        .lower())
+        vw = tokens(v)
         vw = [w for w in vw if w not in _STOP] or vw
         hits = [next((h for h in qwords if _same_word(w, h[2])), None) for w in vw]
         if vw and all(hits):
