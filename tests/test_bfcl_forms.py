@@ -3,8 +3,9 @@ the decoder choosing among them; the date forms the parameter's description spel
 from __future__ import annotations
 
 from loracle.agent.bfcl_decode import flag_asked
+from loracle.agent.bfcl_enumerate import expand
 from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms, currencies, \
-    formulas, is_currency, is_formula
+    formulas, is_currency, is_formula, is_length_unit, is_unit_param, stated_unit
 from loracle.agent.bfcl_values import date_format, dates_in
 
 STR = {"type": "string"}
@@ -86,3 +87,46 @@ def test_detail_flags_are_asked_by_the_word_detail():
     assert flag_asked("details", "Get the weather for 3 days with details.")
     assert flag_asked("detailed", "Find me detailed information about the cell.")
     assert not flag_asked("detailed", "Find me information about the cell.")
+
+
+CIRCLE = {"name": "calculate_circumference", "description": "Circumference of a circle.",
+          "parameters": {"type": "dict", "required": ["radius"], "properties": {
+              "radius": {"type": "integer", "description": "The radius of the circle."},
+              "unit": {"type": "string",
+                       "description": "The unit of measurement for the radius. Default is 'cm'."}}}}
+
+
+def test_a_unit_is_the_one_written_after_the_number_it_measures():
+    props = CIRCLE["parameters"]["properties"]
+    q = "What is the circumference of a circle with a radius of 4 inches?"
+    at = q.index("4")
+    assert stated_unit(q, "unit", props["unit"], props, {"radius": (at, at + 1)}) == "inches"
+    q2 = "Circles with a radius of 5m, then 10m."
+    assert stated_unit(q2, "unit", props["unit"], props, {"radius": (25, 26)}) == "m"
+    # No unit after the number ("5 in the" is no unit), or the number's place unknown.
+    q3 = "A radius of 5 in the first case."
+    assert stated_unit(q3, "unit", props["unit"], props, {"radius": (12, 13)}) is None
+    assert stated_unit(q, "unit", props["unit"], props, {}) is None
+    # The unit of a derived quantity (an area) is not the lengths' unit; nor is a "5 million".
+    area = {"type": "string", "description": "The measurement unit for the area."}
+    tri = {"base": {"type": "integer"}, "height": {"type": "integer"}, "unit": area}
+    q4 = "A triangle with a base of 12 meters and a height of 15 meters."
+    spans = {"base": (q4.index("12"), q4.index("12") + 2),
+             "height": (q4.index("15"), q4.index("15") + 2)}
+    assert stated_unit(q4, "unit", area, tri, spans) is None
+    used = {"type": "string", "description": "The unit of measure used."}
+    assert stated_unit(q4, "unit", used, {**tri, "unit": used}, spans) == "meters"
+    mixed = q4.replace("15 meters", "15 feet")
+    spans["height"] = (mixed.index("15"), mixed.index("15") + 2)
+    assert stated_unit(mixed, "unit", used, {**tri, "unit": used}, spans) is None  # two units
+    assert is_length_unit("cm") and not is_length_unit("second")
+    assert is_unit_param("to_unit", STR) and not is_unit_param("unit", {"type": "integer"})
+
+
+def test_decoder_writes_the_radius_unit_and_the_enumeration_keeps_it(bfcl_decoder):
+    q = ("What is the total circumference of two circles, where the first circle has a "
+         "radius of 5cm, the second circle has a radius of 10cm?")
+    args = bfcl_decoder(q, CIRCLE)
+    assert args["radius"] in (5, 10) and args["unit"] == "cm"  # the copied number's unit
+    calls = expand(q, {"radius": 5, "unit": "cm"}, props=CIRCLE["parameters"]["properties"])
+    assert calls == [{"radius": 5, "unit": "cm"}, {"radius": 10, "unit": "cm"}]

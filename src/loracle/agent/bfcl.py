@@ -26,6 +26,7 @@ from loracle.agent.bfcl_enumerate import drop_foreign, expand
 from loracle.agent.bfcl_forms import canonical_args
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
+from loracle.agent.bfcl_shared import names_only, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
 from loracle.errors import InputError
@@ -139,10 +140,11 @@ def features(question: str, functions: list[dict], enc: Encoder) -> np.ndarray:
 
 class ArgDecoder(Protocol):
     """One call's arguments; `prev` continues a list of calls, `region` narrows where values
-    are read, `fixed` gives some values outright (the others are decoded around them)."""
+    are read, `fixed` gives some values outright (the others are decoded around them),
+    `fresh` names values to copy again from the whole question, not from a name word."""
     def __call__(self, question: str, function: dict, prev: list[dict] | None = None,
                  region: list[tuple[int, int]] | None = None,
-                 fixed: dict | None = None) -> dict: ...
+                 fixed: dict | None = None, fresh: frozenset = frozenset()) -> dict: ...
 
 
 class BfclAnswerer:
@@ -227,7 +229,7 @@ class BfclAnswerer:
             self.dec.prior = self.span_prior if self.spans and self.span_weight else None
             self.dec.prior_weight = self.span_weight
             self.dec.repeat_penalty = self.repeat_penalty
-        calls = []
+        tasks = []
         chosen = self.select(q, row["function"])
         where = regions(q, chosen, self.enc)
         for f in chosen:
@@ -249,8 +251,22 @@ class BfclAnswerer:
                     if not nxt or nxt in many or not set(req) & set(args) <= set(nxt):
                         break
                     many.append(nxt)
-            calls += [{"name": f["name"], "arguments": canonical_args(f, a)} for a in many]
-        return calls
+            tasks.append((f, many, region))
+        return [{"name": f["name"], "arguments": canonical_args(f, self._refill(q, f, a))}
+                for (f, _, _), many in zip(tasks, share_values(q, tasks)) for a in many]
+
+    def _refill(self, q: str, f: dict, call: dict) -> dict:
+        """A required string that still names only (bfcl_shared: no other task holds it) is
+        copied again, from the whole question and not from a name word ("the same
+        location" -> the location an earlier clause states)."""
+        props, req = _params(f)
+        stale = frozenset(p for p in req if props.get(p, {}).get("type") == "string"
+                          and not props[p].get("enum") and names_only(call.get(p), f["name"], p))
+        if not stale:
+            return call
+        alt = self.dec(q, f, fixed={p: v for p, v in call.items() if p not in stale},
+                       fresh=stale)
+        return {**call, **{p: alt[p] for p in stale if alt.get(p)}}
 
     def _redecode_kept(self, q: str, f: dict, many: list[dict], region) -> list[dict]:
         """The enumeration rule gives a call that states no sibling of a required scalar

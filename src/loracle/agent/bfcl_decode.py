@@ -18,11 +18,13 @@ import math
 import re
 from typing import Callable
 
-from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms
+from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms, stated_unit
+from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
-from loracle.agent.bfcl_values import (_params, _words, date_format, dates_in, enum_mentions,
-                                       enum_of, grounded, named_enums, number_lists,
-                                       number_spans, parse_value, rewrites, spans)
+from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates_in,
+                                       enum_mentions, enum_of, grounded, named_enums,
+                                       number_lists, number_spans, parse_value, rewrites,
+                                       spans)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi").
@@ -98,6 +100,7 @@ class LMArgDecoder:
         self.true_id, self.false_id = (self._ids(w)[0] for w in ("True", "False"))
         self.keep = None  # a filter on where copied values may start (continued lists)
         self.region: list[tuple[int, int]] | None = None
+        self.fresh: frozenset = frozenset()
         self.after: int | None = None  # a list's next item starts after this position
         self.used: set[int] = set()  # where earlier string values of this call start
         self.last_end: int | None = None  # where the last copied string ended
@@ -206,6 +209,9 @@ class LMArgDecoder:
         starts = [i for i in starts if not any(
             question[i:i + len(v)].lower() == v and not question[i + len(v):][:1].isalnum()
             for v in map(str.lower, self.held))]
+        if self.param in self.fresh:  # not "balance" for calculate_balance's account again
+            starts = [i for i in starts if not ((m := WORD.match(question, i)) and names_only(
+                m.group(), self.function["name"], self.param))]
         # A formula with "^" is copied from its Python rewrite ("x**2"), not as written.
         starts = [i for i in starts if "^" not in question[i:].split(maxsplit=1)[0]]
         bias = self._span_bias(question, starts, ends)
@@ -416,14 +422,16 @@ class LMArgDecoder:
         return [parse_value(v, item) for v in text.split(", ")]
 
     def __call__(self, question: str, function: dict, prev: list[dict] | None = None,
-                 region: list[tuple[int, int]] | None = None, fixed: dict | None = None) -> dict:
+                 region: list[tuple[int, int]] | None = None, fixed: dict | None = None,
+                 fresh: frozenset = frozenset()) -> dict:
         """The arguments of one call. With `prev` (earlier calls of the same function for
         this question) the call continues the list: those calls are in the prompt, and each
         required value either repeats the last call's or comes later in the question, as
         the n-th item of an enumeration does. With `region` (character spans), required
         values are copied from those spans when they state one. Parameters in `fixed` take
-        the given values."""
-        self.region, self.function = region, function
+        the given values. Parameters in `fresh` are copied from anywhere in the question but
+        not from a word of the function's or their own name (bfcl_shared.names_only)."""
+        self.region, self.function, self.fresh = None if fresh else region, function, fresh
         from transformers import DynamicCache
         props, req = _params(function)
         props = named_enums(props, question)
@@ -436,6 +444,7 @@ class LMArgDecoder:
         self.used, self.after, self.last_end = set(), None, None
         self.lists_used: set[tuple[int, int]] = set()  # number lists this call took
         self.held: list[str] = []  # this call's string values so far
+        self.fixed_spans: dict[str, tuple[int, int] | None] = {}
         last_pos = self.positions if prev else {}
         self.positions = {}
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
@@ -447,6 +456,9 @@ class LMArgDecoder:
                 args[p] = fixed[p]
                 pending += lead + _literal(canonical(p, spec, fixed[p]))
                 self._hold(fixed[p])
+                if t in ("integer", "float"):  # where it stands, for a unit after it only
+                    self.fixed_spans[p] = next(((a, b) for a, b, lit in number_spans(
+                        question, spec) if parse_value(lit, spec) == fixed[p]), None)
                 continue
             if t == "boolean" and not required and not flag_asked(p, question):
                 continue
@@ -470,6 +482,9 @@ class LMArgDecoder:
                 self.span_param = None
             elif required and is_list:
                 value = self._array(logits, question, spec)
+            elif not required and (unit := stated_unit(
+                    question, p, spec, props, {**self.fixed_spans, **self.positions})):
+                value, stated = unit, True  # "a radius of 4 inches": unit="inches"
             elif enum_of(spec) and t in ("string", "array"):
                 # An optional enum is set only to values the question names: on the dev slice
                 # a named one was wanted or accepted 45 times out of 45, an unnamed one never.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from loracle.agent.bfcl_forms import is_length_unit, is_unit_param
 from loracle.agent.bfcl_siblings import alternatives, located
 from loracle.agent.bfcl_values import enum_mentions
 
@@ -65,7 +66,9 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
         # Two params of a call almost never share a string ("USD to AUD and USD to CAD":
         # the second USD is no target currency).
         same = {v.lower() for o, v in args.items() if o != p and isinstance(v, str)}
-        alts = [a for a in f[1:] if a[1] not in taken
+        # A unit's siblings are units ("5cm, the second circle ... 10cm": no "second").
+        unit = is_unit_param(p, props.get(p, {})) and is_length_unit(args[p])
+        alts = [a for a in f[1:] if a[1] not in taken and (not unit or is_length_unit(a[0]))
                 and not (isinstance(a[0], str) and a[0].lower() in same)
                 and (not region or any(lo <= a[1] < hi for lo, hi in region))]
         if alts:  # in question order: the i-th items of interleaved lists go together

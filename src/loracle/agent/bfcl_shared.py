@@ -1,0 +1,59 @@
+"""Values one task of a question takes from another. "The transaction history for my account
+'00125648' ... and also calculate the total balance": the balance task's clause states no
+account, so the decoder, held to that clause, copies a word of the function's own name
+("balance"). Such a value states nothing; the same parameter of another task in the
+question ("account" of the history task) holds the value meant. Pure functions over the
+answerer's decoded calls; measured effect in docs/agent.md ("Values from another task")."""
+from __future__ import annotations
+
+import re
+
+from loracle.agent.bfcl_values import _params, _words, tokens
+
+# Name words that say nothing about which value a parameter holds: "company_name" and
+# "player_name" share "name" but no value.
+_GENERIC = _words("name id type value number data info detail")
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in tokens(text)}
+
+
+def names_only(value, function_name: str, param: str) -> bool:
+    """Whether a copied string is made only of words of the function's or the parameter's
+    name, or "the same" ("coverage" for interest_coverage's company_name, "platform" for
+    platform). Values with digits or underscores are identifiers the question wrote
+    ("DNA123", 'data_random_forest'); a parameter named "a_vs_b" takes a or b."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", value.strip()):
+        return False
+    if "vs" in tokens(param):
+        return False
+    words = _stems(value) - {"the"}
+    return bool(words) and words <= _stems(function_name) | _stems(param) | {"same"}
+
+
+def share_values(question: str, tasks: list[tuple[dict, list[dict], list | None]]
+                 ) -> list[list[dict]]:
+    """Each task's calls (`tasks`: function, its calls, its region) with every required
+    string that names only (above) replaced by the same parameter's value in another task:
+    of those values, the one the question states last before this task's clauses begin
+    ("on the Nintendo Switch ... on sale on the same platform"), else the first."""
+    out = []
+    for f, calls, region in tasks:
+        props, req = _params(f)
+        start = min((a for a, _ in region), default=0) if region else 0
+        fixed = []
+        for call in calls:
+            call = dict(call)
+            for p in req:
+                if props.get(p, {}).get("type") != "string" or props[p].get("enum") or \
+                        not names_only(call.get(p), f["name"], p):
+                    continue
+                donors = [c[o] for g, cs, _ in tasks if g is not f for c in cs for o in c
+                          if (_words(o) & _words(p)) - _GENERIC and isinstance(c[o], str)
+                          and not names_only(c[o], g["name"], o)]
+                if donors:
+                    call[p] = max(donors, key=lambda v: question.rfind(v, 0, start))
+            fixed.append(call)
+        out.append(fixed)
+    return out
