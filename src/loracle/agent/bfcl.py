@@ -6,11 +6,12 @@ which span of the question is the value) and, when the model dir has one, by a L
 adapter (bfcl_adapter); a lexical rule turns enumerations ("A and B", "10 and 20 years,
 respectively") into parallel calls (a value it keeps in every call is decoded again), and
 otherwise the decoder continues the list. With several functions chosen, each reads the
-clauses that read most like it. Values are written in the form the parameter takes
-("GBP", "x**2": bfcl_forms). The
-answerer sees only the question and the functions, never the id or the category, as in the
-real benchmark. Held-out numbers come from benchmarks/bench_bfcl.py, never from the shipped
-model in bfcl_model/ (which is fit on every dev row). Design notes: docs/agent.md."""
+clauses that read most like it, and a value its clauses do not state ("the same account")
+comes from another task (bfcl_shared). Values are written in the form the parameter takes
+("GBP", "x**2": bfcl_forms). The answerer sees only the question and the functions, never
+the id or the category, as in the real benchmark. Held-out numbers come from
+benchmarks/bench_bfcl.py, never from the shipped model in bfcl_model/ (which is fit on every
+dev row). Design notes: docs/agent.md."""
 from __future__ import annotations
 
 import json

@@ -149,7 +149,8 @@ def dates_in(question: str) -> list[date]:
     q = question.lower()
     for m in re.finditer(_MONTH_RE + r"\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})", q):
         out.append((int(m.group(3)), _MONTHS.index(m.group(1)) + 1, int(m.group(2))))
-    for m in re.finditer(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s*(\d{4})", q):
+    for m in re.finditer(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE +
+                         r",?\s*(\d{4})", q):
         out.append((int(m.group(3)), _MONTHS.index(m.group(2)) + 1, int(m.group(1))))
     for m in re.finditer(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", q):
         out.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
