@@ -191,12 +191,6 @@ def rewrites(question: str, spec: dict) -> list[str]:
     return out
 
 
-# Words that join a question's tasks ("Also, tell me ...", "Lastly, convert ..."): a copy
-# that started there took "Also" for a city 4 times on the dev set; no value starts so.
-_DISCOURSE = set("also additionally lastly finally then firstly secondly thirdly "
-                 "furthermore moreover besides afterwards".split())
-
-
 def is_speaker(word: str) -> bool:
     """"I", "I'd", "I'm", "I've": the asker, never the start of a value (outside quotes)."""
     return re.fullmatch(r"I(?:'[a-z]+)?", word) is not None
@@ -219,7 +213,6 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
     for k, w in enumerate(words):
         # A stop word, or a formula's name ("f(x) = 3x^2", "y=2x+3": the value is the rest).
         lead = (w.group().lower() in _STOP and not cap(k)) or \
-            w.group().lower() in _DISCOURSE or \
             re.match(r"\s*(\(\w\))?\s*=", text[w.end():]) is not None
         # The speaker ("I'd like", "I'm craving") is no value; a quoted "I love ..." is.
         me = is_speaker(w.group()) and text[:w.start()][-1:] not in "'\""
