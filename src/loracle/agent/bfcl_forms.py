@@ -8,7 +8,8 @@ words for 38), and the question's formulas in Python form hold 22 of 24 formula 
 form comes with the question span it stands for, so a continued call can take the next
 one. A US city is written "City, ST" when the parameter's description shows that form
 ("e.g. New York, NY"): 27 of 27 such dev values accept it, 7 only it; without the example
-1 of 222 US-city values wants the state. Pure functions."""
+1 of 222 US-city values wants the state. An optional unit parameter takes the length unit
+written after the number it measures ("a radius of 4 inches" -> "inches"). Pure functions."""
 from __future__ import annotations
 
 import re
@@ -122,7 +123,7 @@ def is_length_unit(text) -> bool:
 
 
 def stated_unit(question: str, param: str, spec: dict, props: dict,
-                spans: dict[str, tuple[int, int]]) -> str | None:
+                spans: dict[str, tuple[int, int] | None]) -> str | None:
     """An optional unit parameter takes the length unit written right after the value of
     the number it measures: "a radius of 4 inches" -> "inches" for "The unit of measurement
     for the radius". The measured numbers are those the description names, else every
@@ -137,9 +138,10 @@ def stated_unit(question: str, param: str, spec: dict, props: dict,
     measured = [p for p in numbers if _words(p) & said]
     if not measured:
         measured = [] if said & _DERIVED else numbers
-    units = {m[1] for p in measured if spans.get(p)
-             if (m := _LENGTH_UNIT.match(question, spans[p][1]))}
-    return units.pop() if len({u.lower() for u in units}) == 1 else None
+    units = [m[1] for p in measured if spans.get(p)
+             if (m := _LENGTH_UNIT.match(question, spans[p][1]))]
+    # The first as written ("Meters ... meters" is one unit; a set would pick either).
+    return units[0] if len({u.lower() for u in units}) == 1 else None
 
 
 def with_state(value: str, spec: dict) -> str:
