@@ -27,7 +27,7 @@ from loracle.agent.bfcl_enumerate import drop_foreign, expand
 from loracle.agent.bfcl_forms import canonical_args
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
-from loracle.agent.bfcl_shared import names_only, share_values
+from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
 from loracle.errors import InputError
@@ -260,9 +260,7 @@ class BfclAnswerer:
         """A required string that still names only (bfcl_shared: no other task holds it) is
         copied again, from the whole question and not from a name word ("the same
         location" -> the location an earlier clause states)."""
-        props, req = _params(f)
-        stale = frozenset(p for p in req if props.get(p, {}).get("type") == "string"
-                          and not props[p].get("enum") and names_only(call.get(p), f["name"], p))
+        stale = frozenset(name_only_params(f, call))
         if not stale:
             return call
         alt = self.dec(q, f, fixed={p: v for p, v in call.items() if p not in stale},

@@ -16,6 +16,8 @@ _GENERIC = _words("name id type value number data info detail")
 
 
 def _stems(text: str) -> set[str]:
+    # Whole words, plural "s" off: bfcl_values._words' 5-letter prefixes would miss "book"
+    # for "books" and let "crime" match "criminal".
     return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in tokens(text)}
 
 
@@ -32,6 +34,13 @@ def names_only(value, function_name: str, param: str) -> bool:
     return bool(words) and words <= _stems(function_name) | _stems(param) | {"same"}
 
 
+def name_only_params(function: dict, call: dict) -> list[str]:
+    """The call's required plain strings (no enum) that name only (above)."""
+    props, req = _params(function)
+    return [p for p in req if props.get(p, {}).get("type") == "string"
+            and not props[p].get("enum") and names_only(call.get(p), function["name"], p)]
+
+
 def share_values(question: str, tasks: list[tuple[dict, list[dict], list | None]]
                  ) -> list[list[dict]]:
     """Each task's calls (`tasks`: function, its calls, its region) with every required
@@ -40,20 +49,16 @@ def share_values(question: str, tasks: list[tuple[dict, list[dict], list | None]
     ("on the Nintendo Switch ... on sale on the same platform"), else the first."""
     out = []
     for f, calls, region in tasks:
-        props, req = _params(f)
         start = min((a for a, _ in region), default=0) if region else 0
-        fixed = []
+        mended = []
         for call in calls:
             call = dict(call)
-            for p in req:
-                if props.get(p, {}).get("type") != "string" or props[p].get("enum") or \
-                        not names_only(call.get(p), f["name"], p):
-                    continue
+            for p in name_only_params(f, call):
                 donors = [c[o] for g, cs, _ in tasks if g is not f for c in cs for o in c
                           if (_words(o) & _words(p)) - _GENERIC and isinstance(c[o], str)
                           and not names_only(c[o], g["name"], o)]
                 if donors:
                     call[p] = max(donors, key=lambda v: question.rfind(v, 0, start))
-            fixed.append(call)
-        out.append(fixed)
+            mended.append(call)
+        out.append(mended)
     return out
