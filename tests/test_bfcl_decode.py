@@ -12,6 +12,7 @@ import pytest
 from fake_bfcl import FakeEncoder
 from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
 from loracle.agent.bfcl_decode import flag_asked
+from loracle.agent.bfcl_enumerate import alternatives
 from loracle.agent.bfcl_gate import GATE_FEATURES, repeat_log_odds
 from loracle.agent.bfcl_values import (date_format, dates_in, grounded, number_spans,
                                         rewrites, spans)
@@ -236,6 +237,26 @@ def test_a_value_never_ends_on_a_possessive():
     _, ends = spans(q, exclude=set())
     assert q.index("Madrid") + len("Madrid") in ends
     assert q.index("Madrid") + len("Madrid's") not in ends
+
+
+def test_a_value_never_starts_or_ends_inside_what_slashes_or_at_signs_glue():
+    q = "Mail john.doe@example.com the file C:/data/cars.csv, ~/data/scan.nii and /srv/a.csv " \
+        "for docket 2022/AL2562 in km/h, key C# major"
+    starts, ends = spans(q, exclude=set())
+    for whole in ("john.doe@example.com", "C:/data/cars.csv", "~/data/scan.nii", "/srv/a.csv",
+                  "2022/AL2562", "km/h", "C#"):
+        at = q.index(whole)
+        assert at in starts and at + len(whole) in ends, whole
+    for part in ("john.doe", "C:", "C:/data"):  # no end inside
+        assert q.index(part) + len(part) not in ends, part
+    for part in ("example.com", "cars.csv", "AL2562", "scan.nii"):  # no start inside
+        assert q.index(part) not in starts, part
+    # and the enumeration rules read such a word whole
+    q = "Send it to my colleague at john.doe@example.com, then to my colleague at " \
+        "jane.doe@example.com and to al@x.org and bo@y.org."
+    assert alternatives(q, "jane.doe@example.com") == ["jane.doe@example.com",
+                                                       "john.doe@example.com"]
+    assert alternatives(q, "al@x.org") == ["al@x.org", "bo@y.org"]
 
 
 def test_fixed_values_are_taken_as_given(bfcl_decoder):

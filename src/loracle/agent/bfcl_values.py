@@ -12,9 +12,12 @@ from typing import Any
 _STOP = set("a an the of for to in on at by with and or is are be what how me my i you "
             "your it its this that from as find get calculate compute give tell please "
             "given using use can could would will do does which".split())
-# A word of a copied value: "$5", "2022/AL2562", "Bros.", "Wi-Fi", "-3.5". Spans start and end
-# on these, and the span prior (bfcl_spans) counts and reads them, so both use this one.
-WORD = re.compile(r"[\w$][\w$.'&-]*|-\d[\d.]*")
+# A word of a copied value: "$5", "Bros.", "Wi-Fi", "-3.5", and what "/", "@", ":" or "\\"
+# glue without a space ("2022/AL2562", "john.doe@example.com", "~/data/scan.nii", "km/h",
+# "C#"): a value never starts or ends inside those (the decoder had cut "john.doe" and
+# "AL2562" out of them). Spans start and end on these words, and the span prior
+# (bfcl_spans) counts and reads them, so both use this one.
+WORD = re.compile(r"(?:~?/(?=\w)|~(?=\w))?[\w$][\w$.'&-]*(?:[/@:\\]+[\w$~.'&-]+)*#?|-\d[\d.]*")
 # A number as written: "15,000" has a thousands separator, "5,10 and 15" is a list.
 NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUM = re.compile(r"(?<![\w.])" + NUMBER + r"(?![\d])")
