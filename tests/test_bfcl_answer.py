@@ -87,6 +87,16 @@ def test_enumerated_names_end_before_stop_words_and_skip_state_codes():
     q = "Libraries in New York, NY and Los Angeles, CA that have a Cafe."
     assert alternatives(q, "New York") == ["New York", "Los Angeles"]
     assert alternatives("Parks in New York, USA that have a pool.", "New York") == ["New York"]
+    # and full state names, but not "Washington D.C."; an item is its whole capitalised run
+    q = "Concerts in San Francisco, California and New York, New York next month."
+    assert alternatives(q, "San Francisco") == ["San Francisco", "New York"]
+    q = "From New York with stops at Philadelphia, Washington D.C., and Atlanta."
+    assert alternatives(q, "Philadelphia") == ["Philadelphia", "Washington D.C.", "Atlanta"]
+    q = "The ranking of Barcelona and Manchester United in the Champions League and La Liga " \
+        "respectively."
+    assert alternatives(q, "Barcelona") == ["Barcelona", "Manchester United"]
+    starts, ends = spans(q, set())  # "respectively" is no part of a value
+    assert q.index("La Liga") + len("La Liga") in ends and q.index(".") not in ends
 
 
 def test_copied_values_never_start_on_a_state_code_or_end_on_a_stop_word():

@@ -11,6 +11,16 @@ from typing import Any
 from loracle.agent.bfcl_values import (NUMBER, _STOP, _words, coerce, is_speaker,
                                        number_lists)
 
+# "San Francisco, California and New York, New York": the state after a city's comma is the
+# city's, not the enumeration's next item (as a two-letter code is).
+US_STATES = frozenset(
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
+    "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
+    "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon "
+    "Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming".split()) | {
+    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
+    "Rhode Island", "South Carolina", "South Dakota", "West Virginia"}
+_CAP_RUN = re.compile(r"(?:[ ]+[A-Z][\w$&'-]*(?:\.[A-Z]\.?)*)+")  # " United", " D.C."
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 _TUPLE = r"\(\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*\)"
 _NUMBER = r"\$?(" + NUMBER + ")"
@@ -56,18 +66,26 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
                 return [(value, m.start())] + [x for x in sib if x[0] != value][:7]
         out, at, n = [(value, m.start())], m.end(), len(value.split())
         while (mm := _next_item(question[at:], n)) and len(out) < 8:
-            it = mm.group(1)
-            if re.fullmatch(r"[A-Z]{2,3}", it) and mm.group(0).lstrip()[:1] == ",":
-                at += mm.end()  # "New York, NY and ...": the city's code, no sibling
+            it, end = mm.group(1), mm.end()
+            # "Barcelona and Manchester United in ...": a capitalised item is the whole run of
+            # capitalised words, whatever the value's word count.
+            if value[0].isupper() and it[0].isupper() and (
+                    run := _CAP_RUN.match(question, at + end)) and \
+                    len(it.split()) + len(run.group().split()) <= 5:
+                it, end = it + run.group(), run.end() - at
+            if (re.fullmatch(r"[A-Z]{2,3}", it) or it in US_STATES) and \
+                    mm.group(0).lstrip()[:1] == ",":
+                at += end  # "New York, NY and ...": the city's state, no sibling
                 continue
             # "Taylor Swift and Maroon 5, with a ..." : a capitalised list stays capitalised,
             # and an item that is a stop word or names a parameter ("base and height") ends it.
             if (value[0].isupper() and not it[0].isupper() and not it[0].isdigit()) or \
                     it.split()[0].lower() in _STOP or is_speaker(it.split()[0]) or \
-                    _words(it) & avoid or question[at + mm.end():].startswith("="):
+                    _words(it) & avoid or question[at + end:].startswith("="):
                 break
-            out.append((it, at + mm.start(1)))
-            at += mm.end()
+            if it.lower() not in {str(v).lower() for v, _ in out}:  # "New York, New York"
+                out.append((it, at + mm.start(1)))
+            at += end
         return out if len(out) > 1 else [(value, m.start())] + _after_same_words(question, m)
     # As written, with or without thousands separators ("15,000"), but not inside "15,000"
     # or "5.25"; "5,10 and 15" lists 5.

@@ -11,7 +11,7 @@ from typing import Any
 
 _STOP = set("a an the of for to in on at by with and or is are be what how me my i you "
             "your it its this that from as find get calculate compute give tell please "
-            "given using use can could would will do does which".split())
+            "given using use can could would will do does which respectively".split())
 # A word of a copied value: "$5", "Bros.", "Wi-Fi", "-3.5", and what "/", "@", ":" or "\\"
 # glue without a space ("2022/AL2562", "john.doe@example.com", "~/data/scan.nii", "km/h",
 # "C#"): a value never starts or ends inside those (the decoder had cut "john.doe" and
@@ -214,8 +214,9 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
             text[words[k].end():words[k + 1].start()] == " "
     starts, ends = [], set()
     for k, w in enumerate(words):
+        stop = w.group().rstrip(".'-&").lower() in _STOP  # "respectively." too
         # A stop word, or a formula's name ("f(x) = 3x^2", "y=2x+3": the value is the rest).
-        lead = (w.group().lower() in _STOP and not cap(k)) or \
+        lead = (stop and not cap(k)) or \
             re.match(r"\s*(\(\w\))?\s*=", text[w.end():]) is not None
         # The speaker ("I'd like", "I'm craving") is no value; a quoted "I love ..." is.
         me = is_speaker(w.group()) and text[:w.start()][-1:] not in "'\""
@@ -225,7 +226,7 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
         if not (k == 0 and proper) and not lead and not me and w.start() not in exclude \
                 and not (k > 0 and joined(k - 1)) and not code:
             starts.append(w.start())
-        if w.group().lower() in _STOP and not cap(k) or me and "'" in w.group():
+        if stop and not cap(k) or me and "'" in w.group():
             continue  # "CA for", "Paris and", "... I'd": never a value
         if not joined(k):
             if w.group().endswith("'s"):  # "Madrid's music stores": the value is "Madrid"
