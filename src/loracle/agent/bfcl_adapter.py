@@ -60,7 +60,7 @@ def call_examples(questions: list[dict], answers: dict[str, dict]) -> list[tuple
     """(question, function, completion) for every function a training question calls: all
     of its calls in ground-truth order, as one comma-separated continuation."""
     from loracle.agent.bfcl import question_text
-    from loracle.agent.bfcl_decode import call_text
+    from loracle.agent.bfcl_lm import call_text
     out = []
     for row in questions:
         gt = answers.get(row["id"], {}).get("ground_truth", [])
@@ -87,7 +87,7 @@ def train_call_adapter(questions: list[dict], answers: dict[str, dict],
     import numpy as np
 
     from loracle import models
-    from loracle.agent.bfcl_decode import prompt_text
+    from loracle.agent.bfcl_lm import prompt_text
     from loracle.seeding import seed_everything
     from loracle.train.lora import attach_lora
     from loracle.train.sft import build_example, train_sft

@@ -14,11 +14,11 @@ See docs/agent.md ("BFCL answerer") for the measured effect of each rule.
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Callable
 
 from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms, stated_unit
+from loracle.agent.bfcl_lm import ConstrainedLM, _literal, call_text, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates_in,
@@ -31,22 +31,8 @@ from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates
 _LIST_GAP = re.compile(r"[\s,]*(?:(?:[A-Za-z-]+\s+)?(?:and|or|&|plus|as well as)\s+"
                        r"(?:an?\s+|the\s+)?(?:[A-Za-z-]+\s+)?)?", re.I)
 
-_PY = {"string": "str", "integer": "int", "float": "float", "boolean": "bool", "array": "list",
-       "tuple": "tuple", "dict": "dict", "any": "Any"}
-_SYSTEM = ("You are an expert in composing Python function calls. Fill the call with values "
-           "taken from the user's question.")
 # Name words that say nothing about whether a flag is asked for ("include_x", "show_x").
 _FLAG_FILLER = set("inclu is use get with show retur flag enabl shoul want need".split())
-
-
-def signature(f: dict) -> str:
-    """A compact Python-style docstring signature: the 135M model knows Python far better
-    than JSON schema, and every prompt token costs ~2.5 ms on this CPU."""
-    props, req = _params(f)
-    sig = ", ".join(f"{p}: {_PY.get(s.get('type'), 'Any')}" + ("" if p in req else " = None")
-                    for p, s in props.items())
-    doc = "\n".join(f"    {p}: {str(s.get('description', ''))[:120]}" for p, s in props.items())
-    return f'def {f["name"]}({sig}):\n    """{f.get("description", "")[:300]}\n{doc}"""'
 
 
 def flag_asked(param: str, question: str) -> bool:
@@ -65,39 +51,14 @@ def list_goes_on(question: str, end: int) -> bool:
     return re.match(q + sep, question[end:]) is not None
 
 
-def prompt_text(tok, function: dict, question: str) -> str:
-    """The chat prompt the decoder (and the call adapter's training) puts before `func(`."""
-    msgs = [{"role": "system", "content": _SYSTEM},
-            {"role": "user", "content": f"{signature(function)}\n\nQuestion: {question}"}]
-    return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
-
-
-class LMArgDecoder:
+class LMArgDecoder(ConstrainedLM):
     """Greedy SmolLM2 decoding of one value per parameter after a forced `func(p=`. The
-    prompt's KV cache is kept and cropped, so each value costs only its own few tokens."""
+    prompt's KV cache is kept and cropped, so each value costs only its own few tokens.
+    The token-level primitives (`_step`, `_copy`, `_number`, `_free`) are bfcl_lm's."""
 
     def __init__(self, model: str = "embedded:smollm2-135m-instruct", dtype: str = "bfloat16",
                  adapter: str | None = None):
-        import torch
-        from loracle import models
-        path = models.resolve_lm(model)
-        self.torch, self.tok = torch, models.load_tokenizer(path)
-        self.lm = models.load_causal_lm(path, dtype=dtype).eval()
-        if adapter:  # the call adapter (bfcl_adapter), merged: decoding costs what it did
-            from peft import PeftModel
-            self.lm = PeftModel.from_pretrained(self.lm, adapter).merge_and_unload().eval()
-        self.strs = [self.tok.decode([i]) for i in range(len(self.tok))]
-        self.vocab: dict[str, int] = {}
-        for i, s in enumerate(self.strs):
-            self.vocab.setdefault(s, i)
-        self.digits = [i for i, s in enumerate(self.strs) if re.fullmatch(r"\d+", s)]
-        self.minus = [i for i, s in enumerate(self.strs) if s == "-"]
-        self.dot = [i for i, s in enumerate(self.strs) if s == "."]
-        self.term = [i for i, s in enumerate(self.strs) if s[:1] in (",", ")")]
-        self.quote = [i for i, s in enumerate(self.strs) if s[:1] == '"']
-        self.comma = [i for i, s in enumerate(self.strs) if s.strip() == ","]
-        self.rbracket = [i for i, s in enumerate(self.strs) if s.strip()[:1] == "]"]
-        self.true_id, self.false_id = (self._ids(w)[0] for w in ("True", "False"))
+        super().__init__(model, dtype, adapter)
         self.keep = None  # a filter on where copied values may start (continued lists)
         self.region: list[tuple[int, int]] | None = None
         self.fresh: frozenset = frozenset()
@@ -125,19 +86,6 @@ class LMArgDecoder:
         if isinstance(value, str) and value.strip():
             self.held.append(value)
 
-    def _ids(self, text: str) -> list[int]:
-        return self.tok(text, add_special_tokens=False).input_ids
-
-    def _step(self, ids: list[int]):
-        with self.torch.no_grad():
-            out = self.lm(input_ids=self.torch.tensor([ids]), past_key_values=self.cache,
-                          use_cache=True)
-        self.cache = out.past_key_values
-        return out.logits[0, -1].float()
-
-    def _pick(self, logits, allowed: list[int]) -> int:
-        return allowed[int(logits[allowed].argmax())]
-
     def _where(self, items: list, pos) -> list:
         """The items (at question position pos(item)) a value may be copied from: those
         `keep` allows (a continued list), and of those the ones inside `region` (the
@@ -149,48 +97,6 @@ class LMArgDecoder:
         return items
 
     # ---- constrained value decoders; each feeds its chosen tokens into the cache ----
-
-    def _copy(self, logits, source: str, starts: list[int], ends: set[int],
-              close: list[int], limit: int = 24,
-              bias: dict[int, dict[int, float]] | None = None
-              ) -> tuple[str, int | None, object]:
-        """Greedy decoding restricted to spans of `source` beginning at `starts`; the span may
-        close (a token of `close`, chosen but not fed) only at a position in `ends`. `bias`
-        (start -> {end: score}, from the span prior) is added to the logits: a token gets the
-        best score of the spans it can still become, a close the score of the span it closes;
-        a start the prior did not score (a rewrite) gets 0. Returns the span, the closing
-        token (None if the limit hit first) and the logits after the span."""
-        live, text, closing = list(starts), "", set(close)
-        bias = bias or {}
-        floor = min((b for v in bias.values() for b in v.values()), default=0.0)
-
-        def grow(s: int, n: int) -> float:  # the best span from s at least n chars long
-            if s not in bias:
-                return 0.0
-            return max((b for e, b in bias[s].items() if e >= s + n), default=floor)
-
-        for _ in range(limit):
-            allowed: dict[int, float] = {}
-            for s in live:
-                rest = source[s + len(text): s + len(text) + 16].split("\n")[0]
-                for k in range(1, len(rest) + 1):
-                    tid = self.vocab.get(rest[:k])
-                    if tid is not None:
-                        allowed[tid] = max(allowed.get(tid, -math.inf), grow(s, len(text) + k))
-            if done := [s for s in live if text and s + len(text) in ends]:
-                b = max(bias[s].get(s + len(text), floor) if s in bias else 0.0 for s in done)
-                allowed.update(dict.fromkeys(close, b))
-            if not allowed:
-                break
-            cands = list(allowed)
-            scores = logits[cands] + self.torch.tensor(list(allowed.values()))
-            tid = cands[int(scores.argmax())]
-            if tid in closing:
-                return text, tid, logits
-            text += self.strs[tid]
-            live = [s for s in live if source.startswith(text, s)]
-            logits = self._step([tid])
-        return text, None, logits
 
     def _copy_string(self, logits, question: str, spec: dict):
         fmt = date_format(spec)
@@ -268,43 +174,6 @@ class LMArgDecoder:
         bias = {a: {a + len(o): -self.repeat_penalty} for a, o in zip(starts, options)
                 if o in penalised} if self.repeat_penalty else None
         return self._copy(logits, src, starts, ends, close, limit=limit, bias=bias)
-
-    def _number(self, logits, is_float: bool) -> str:
-        """Free digits (the question states no usable number)."""
-        text = ""
-        for _ in range(12):
-            allowed = self.digits + (self.term if text[-1:].isdigit() else []) + \
-                (self.minus if not text else []) + \
-                (self.dot if is_float and text[-1:].isdigit() and "." not in text else [])
-            tid = self._pick(logits, allowed)
-            if tid in self.term:
-                break
-            text += self.strs[tid]
-            logits = self._step([tid])
-        return text
-
-    def _free(self, logits, opener: str, limit: int) -> str:
-        """Greedy until the value closes: a quote for strings, top-level , or ) otherwise."""
-        text, depth = opener, 0 if opener != "[" else 1
-        for _ in range(limit):
-            tid = int(logits.argmax())
-            s = self.strs[tid]
-            if opener == '"':
-                if '"' in s or "\n" in s:
-                    return text + s.split('"')[0].split("\n")[0] + '"'
-            else:
-                for j, ch in enumerate(s):
-                    depth += ch in "[({"
-                    depth -= ch in "])}"
-                    if depth < 0 or (depth == 0 and ch == ","):
-                        return text + s[:j]
-                    if depth == 0 and opener == "[":
-                        return text + s[:j + 1]
-                if "\n" in s:
-                    break
-            text += s
-            logits = self._step([tid])
-        return text + ('"' if opener == '"' else "]" * depth)
 
     def _scalar(self, logits, question: str, spec: dict, close: list[int] | None = None):
         """One required scalar value, copy-constrained -> (value or None, the closing token
@@ -530,12 +399,3 @@ class LMArgDecoder:
                 if self.last_span is not None:
                     self.positions[p] = self.last_span
         return args
-
-
-def _literal(v) -> str:
-    """A value as the Python call text the model reads ("Paris" quoted, 5 bare)."""
-    return json.dumps(v) if isinstance(v, str) else repr(v)
-
-
-def call_text(args: dict) -> str:
-    return ", ".join(f"{k}={_literal(v)}" for k, v in args.items())
