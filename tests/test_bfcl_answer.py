@@ -59,6 +59,10 @@ def test_enumerations_become_parallel_calls():
     calls = expand(q, {"artist": "Taylor Swift", "duration": 20})
     assert calls == [{"artist": "Taylor Swift", "duration": 20},
                      {"artist": "Maroon 5", "duration": 15}]
+    # A string's siblings that are another parameter's list items are not its own.
+    q = "Who won the game between Lakers and Clippers on Jan 28, 2021?"
+    assert expand(q, {"teams": ["Lakers", "Clippers"], "venue": "Lakers"}) == \
+        [{"teams": ["Lakers", "Clippers"], "venue": "Lakers"}]
     # Two values of different params are no enumeration: "between 5 and 10" stays one call.
     assert expand("numbers between 5 and 10", {"lo": 5, "hi": 10}) == [{"lo": 5, "hi": 10}]
     # Unequal lists multiply.

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from fake_bfcl import FakeEncoder
-from loracle.agent.bfcl import BfclAnswerer, clause_spans, regions
+from loracle.agent.bfcl import BfclAnswerer, adds_nothing, clause_spans, regions
 from loracle.agent.bfcl_decode import flag_asked
 from loracle.agent.bfcl_enumerate import alternatives
 from loracle.agent.bfcl_gate import GATE_FEATURES, repeat_log_odds
@@ -109,6 +109,28 @@ def test_continued_lists_stop_at_a_repeat_or_a_missing_value():
     assert [c["arguments"]["side"] for c in a.answer(row)] == [3]
 
 
+def test_a_continued_call_that_states_nothing_new_ends_the_list():
+    market = {"name": "market", "description": "Index performance.", "parameters": {
+        "type": "dict", "required": ["indexes", "days"], "properties": {
+            "indexes": {"type": "array", "items": {"type": "string"}},
+            "days": {"type": "integer"}}}}
+    def dec(question, function, prev=None, region=None, fixed=None):
+        return [{"indexes": ["S&P 500", "Dow Jones"], "days": 5},
+                {"indexes": ["Dow Jones"], "days": 5}][min(len(prev or []), 1)]
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=dec, threshold=0.0)
+    row = {"id": "m", "question": [[{"role": "user", "content": "The S&P 500 and the Dow "
+                                     "Jones over the past 5 days"}]], "function": [market]}
+    assert [c["arguments"] for c in a.answer(row)] == [{"indexes": ["S&P 500", "Dow Jones"],
+                                                        "days": 5}]
+    assert adds_nothing({"indexes": ["Dow Jones"], "days": 5}, [{"indexes": ["S&P 500",
+                                                                 "Dow Jones"], "days": 5}])
+    # a new scalar against the last call, or a new list item, is something new
+    assert not adds_nothing({"indexes": ["Dow Jones"], "days": 7},
+                            [{"indexes": ["Dow Jones"], "days": 5}])
+    assert not adds_nothing({"indexes": ["Nasdaq"], "days": 5},
+                            [{"indexes": ["Dow Jones"], "days": 5}])
+
+
 def test_random_model_can_only_copy_what_the_question_states(bfcl_decoder):
     q = "Book the Grand Plaza for 3 nights in a suite from May 12, 2022 at a 5% rate."
     args = bfcl_decoder(q, HOTEL)
@@ -199,6 +221,19 @@ def test_an_optional_string_the_question_names_is_copied_from_it(bfcl_decoder):
     assert args["view"] in q and args["view"] != "view"
     assert args.get("month") != "month"
     assert "view" not in bfcl_decoder("Book a room in Hotel Paradise for May.", book)
+
+
+def test_an_optional_string_another_value_holds_is_dropped(bfcl_decoder, monkeypatch):
+    game = {"name": "winner", "description": "Who won a game.", "parameters": {
+        "type": "dict", "required": ["teams"], "properties": {
+            "teams": {"type": "array", "items": {"type": "string"}},
+            "venue": {"type": "string", "description": "The venue."}}}}
+    q = "Who won the game between Lakers and Clippers at the Staples Center venue?"
+    for copied, kept in (("Lakers", False), ("Staples Center", True)):
+        monkeypatch.setattr(bfcl_decoder, "_copy_string",  # what the model would copy
+                            lambda logits, question, spec, v=copied: (v, None, logits))
+        args = bfcl_decoder(q, game, fixed={"teams": ["Lakers", "Clippers"]})
+        assert ("venue" in args) is kept and args.get("venue", copied) == copied
 
 
 def test_a_repeat_penalty_moves_a_continued_call_off_the_last_value(bfcl_decoder):

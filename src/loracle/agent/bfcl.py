@@ -148,6 +148,20 @@ class ArgDecoder(Protocol):
                  fixed: dict | None = None, fresh: frozenset = frozenset()) -> dict: ...
 
 
+def adds_nothing(call: dict, before: list[dict]) -> bool:
+    """A continued call states nothing new: each scalar is the last call's, each list's
+    items are among earlier calls' ("the S&P 500 and the Dow Jones" in one call, then a
+    call for "Dow Jones" alone)."""
+    for p, v in call.items():
+        if isinstance(v, list):
+            seen = {json.dumps(x) for c in before if isinstance(c.get(p), list) for x in c[p]}
+            if any(json.dumps(x) not in seen for x in v):
+                return False
+        elif v != before[-1].get(p):
+            return False
+    return True
+
+
 class BfclAnswerer:
     """fit() learns the function selector (10 weights + bias) and the multi-call gate
     (boosted trees over enumeration cues, bfcl_gate); the LM is steered by the call adapter
@@ -249,7 +263,8 @@ class BfclAnswerer:
             if multi and len(many) == 1:
                 while len(many) < 6:
                     nxt = self.dec(q, f, prev=many, region=region)
-                    if not nxt or nxt in many or not set(req) & set(args) <= set(nxt):
+                    if not nxt or nxt in many or adds_nothing(nxt, many) or \
+                            not set(req) & set(args) <= set(nxt):
                         break
                     many.append(nxt)
             tasks.append((f, many, region))

@@ -390,6 +390,10 @@ class LMArgDecoder(ConstrainedLM):
             self.cache.crop(start - self.cache.get_seq_length())  # negative: drop the tail
             if value is None or value == "" or value == []:
                 continue
+            if not required and isinstance(value, str) and value.lower() in {
+                    str(x).lower() for v in args.values() for x in
+                    (v if isinstance(v, list) else [v])}:
+                continue  # an optional string another value of this call already holds
             if required or stated or t == "boolean" or grounded(value, question):
                 args[p] = value
                 self._hold(value)

@@ -64,8 +64,10 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
     for p, f in found.items():
         taken = {g[0][1] for o, g in found.items() if o != p and g[0][1] >= 0}
         # Two params of a call almost never share a string ("USD to AUD and USD to CAD":
-        # the second USD is no target currency).
-        same = {v.lower() for o, v in args.items() if o != p and isinstance(v, str)}
+        # the second USD is no target currency), nor an item of another's list ("the game
+        # between Lakers and Clippers": a team's siblings are no venues).
+        same = {x.lower() for o, v in args.items() if o != p
+                for x in (v if isinstance(v, list) else [v]) if isinstance(x, str)}
         # A unit's siblings are units ("5cm, the second circle ... 10cm": no "second").
         unit = is_unit_param(p, props.get(p, {})) and is_length_unit(args[p])
         alts = [a for a in f[1:] if a[1] not in taken and (not unit or is_length_unit(a[0]))
