@@ -18,7 +18,7 @@ import re
 from typing import Callable
 
 from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms, stated_unit
-from loracle.agent.bfcl_lm import ConstrainedLM, _literal, call_text, prompt_text
+from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates_in,
@@ -323,7 +323,7 @@ class LMArgDecoder(ConstrainedLM):
             lead = (", " if args else "") + f"{p}="
             if fixed and p in fixed:  # given (by the enumeration rule): read, not decoded
                 args[p] = fixed[p]
-                pending += lead + _literal(canonical(p, spec, fixed[p]))
+                pending += lead + literal(canonical(p, spec, fixed[p]))
                 self._hold(fixed[p])
                 if t in ("integer", "float"):  # where it stands, for a unit after it only
                     self.fixed_spans[p] = next(((a, b) for a, b, lit in number_spans(
@@ -399,7 +399,7 @@ class LMArgDecoder(ConstrainedLM):
                 self._hold(value)
                 # The model reads the value as the answerer will write it ("GBP", "x**2"),
                 # as the call adapter was trained.
-                pending += lead + _literal(canonical(p, spec, value))
+                pending += lead + literal(canonical(p, spec, value))
                 if self.last_span is not None:
                     self.positions[p] = self.last_span
         return args

@@ -39,13 +39,13 @@ def prompt_text(tok, function: dict, question: str) -> str:
     return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
 
 
-def _literal(v) -> str:
+def literal(v) -> str:
     """A value as the Python call text the model reads ("Paris" quoted, 5 bare)."""
     return json.dumps(v) if isinstance(v, str) else repr(v)
 
 
 def call_text(args: dict) -> str:
-    return ", ".join(f"{k}={_literal(v)}" for k, v in args.items())
+    return ", ".join(f"{k}={literal(v)}" for k, v in args.items())
 
 
 class ConstrainedLM:

@@ -148,8 +148,7 @@ def _after_same_words(question: str, m: re.Match) -> list[tuple[str, int]]:
     ctx = re.search(r"((?:[A-Za-z]+[^\w.?!;]+){2})$", question[:m.start()])
     if not ctx or set(re.findall(r"[a-z]+", ctx.group(1).lower())) <= _STOP:
         return []
-    # (a word goes on through what "." "/" "@" ":" glue: "john.doe@example.com", as WORD)
-    value, w, cap = m.group(), r"[\w$&-]+(?:[.@/:\\]+[\w$&-]+)*", r"[A-Z][\w$&-]*(?:\.\w+)*"
+    value, w, cap = m.group(), _glued(r"[\w$&-]+"), r"[A-Z][\w$&-]*(?:\.\w+)*"
     if value[:1].isupper():
         item = rf"{cap}(?:\s+(?:of\s+|de\s+)?{cap})*"
     elif any(c.isdigit() for c in value):
@@ -186,11 +185,17 @@ def _quoted_list(question: str, at: int) -> list[tuple[str, int]]:
     return []
 
 
+def _glued(w: str) -> str:
+    """A word pattern that goes on through what "." "/" "@" ":" "\\" glue without a space
+    ("john.doe@example.com", "2022/AL2562"), as bfcl_values.WORD reads such words whole."""
+    return rf"{w}(?:[.@/:\\]+{w})*"
+
+
 def _next_item(rest: str, n: int) -> re.Match | None:
     """The next item of an enumeration of n-word values: n words, or fewer where the n-th
     would be a stop word or the item ends early ("Los Angeles, London and Tokyo": "London",
     then "Tokyo")."""
-    w = r"[\w$%'-]+(?:[.@/:\\]+[\w$%'-]+)*"  # "a@b.com and c@d.com" (as WORD glues)
+    w = _glued(r"[\w$%'-]+")  # "a@b.com and c@d.com"
     for k in range(n, 0, -1):
         # (an abbreviation's full stop may end an item: "Google LLC., and Microsoft")
         mm = re.match(r"(?:\.(?=,))?" + _SEP + rf"((?:{w}\s+){{{k - 1}}}{w})", rest, re.I)
