@@ -197,6 +197,9 @@ def test_optional_enums_only_take_named_values_and_lists_take_the_enumeration(bf
     assert args["amenities"] == ["Tennis Court", "Picnic Area"]  # the whole enumeration
     args = bfcl_decoder("Find the largest parks in Denver with a pool.", AMENITY)
     assert args["order"] == "largest" and args["amenities"] == ["Pool"]
+    # Quoted items are one enumeration too, and a quoted item elsewhere is not in it.
+    q = "In Denver, I'd like both a 'Playground' and 'Tennis Court'. A 'Pool' is not needed."
+    assert bfcl_decoder(q, AMENITY)["amenities"] == ["Playground", "Tennis Court"]
 
 
 def test_optional_number_next_to_its_name_is_taken(bfcl_decoder):

@@ -27,9 +27,10 @@ from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates
                                        spans)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
-# A conjunction may have one word on either side ("fiction section and free Wi-Fi").
-_LIST_GAP = re.compile(r"[\s,]*(?:(?:[A-Za-z-]+\s+)?(?:and|or|&|plus|as well as)\s+"
-                       r"(?:an?\s+|the\s+)?(?:[A-Za-z-]+\s+)?)?", re.I)
+# A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and
+# quoted items keep their quotes ("avoid 'tolls' and 'highways'").
+_LIST_GAP = re.compile(r"['\"]?[\s,]*(?:(?:[A-Za-z-]+\s+)?(?:and|or|&|plus|as well as)\s+"
+                       r"(?:an?\s+|the\s+)?(?:[A-Za-z-]+\s+)?)?['\"]?", re.I)
 
 # Name words that say nothing about whether a flag is asked for ("include_x", "show_x").
 _FLAG_FILLER = set("inclu is use get with show retur flag enabl shoul want need".split())
