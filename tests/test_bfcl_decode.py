@@ -5,6 +5,7 @@ of the enum. That is the constraint's whole promise, so it is what these tests h
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -372,3 +373,24 @@ def test_values_a_description_lists_bound_the_value_when_the_question_names_one(
     args = bfcl_decoder("Odds of drawing a heart card with detail information?", CARD)
     # Whatever the (random) model: the listed values the question names, as listed.
     assert args["suit"] == "hearts" and args["detail_level"] == "detailed"
+
+
+RECIPE = {"name": "recipe_search", "description": "Find recipes.", "parameters": {
+    "type": "dict", "required": ["ingredients"], "properties": {
+        "ingredients": {"type": "array", "items": {"type": "string"}, "description": "Items."}}}}
+
+
+def test_the_item_after_and_ends_a_list(bfcl_decoder, monkeypatch):
+    # A model that copies the question's words in order: the list goes on while the question
+    # enumerates ("eggs, milk, and bread, and it"), and the item after "and" is its last.
+    def copy_next_word(logits, question, spec, close=None):
+        at = (bfcl_decoder.after or question.index(" with ") + 5) + 1
+        m = re.compile(r"\b(?!and\b|or\b)[a-z]+").search(question, at)  # no stop words
+        bfcl_decoder.last_span, bfcl_decoder.last_end = m.span(), m.end()
+        return m.group(), None, logits
+
+    monkeypatch.setattr(bfcl_decoder, "_scalar", copy_next_word)
+    q = "A recipe with eggs, milk, and bread, and it should be quick."
+    assert bfcl_decoder(q, RECIPE)["ingredients"] == ["eggs", "milk", "bread"]
+    q = "A recipe with rice or corn and then beans."
+    assert bfcl_decoder(q, RECIPE)["ingredients"] == ["rice", "corn"]

@@ -254,6 +254,7 @@ class LMArgDecoder(ConstrainedLM):
         if not quoted and (lists := self._where(number_lists(question), lambda x: x[0])):
             return self._number_list(logits, lists, item)
         self.picked = out
+        prev_end = None  # where the last item ended in the question
         for _ in range(8):
             if quoted:
                 logits = self._step(self._ids('"' if not out else ', "'))
@@ -264,6 +265,11 @@ class LMArgDecoder(ConstrainedLM):
             if v is None or v in out:
                 break
             out.append(v)
+            # "eggs, milk, and bread, and it should ...": the item after "and" is the last.
+            if prev_end is not None and self.last_span is not None and re.search(
+                    r"\b(and|or)\b", question[prev_end:self.last_span[0]]):
+                break
+            prev_end = self.last_end
             # Another item when the question enumerates on or the model writes a comma.
             listed = self.last_end is not None and list_goes_on(question, self.last_end)
             if quoted:
