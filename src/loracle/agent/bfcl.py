@@ -27,6 +27,7 @@ from loracle.agent.bfcl_enumerate import drop_foreign, expand
 from loracle.agent.bfcl_forms import canonical_args
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
+from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
@@ -252,6 +253,10 @@ class BfclAnswerer:
             props, req = _params(f)
             props = named_enums(props, q)
             avoid = frozenset().union(*[_words(p) for p in props])
+            if polys := coefficient_calls(q, f, region):  # "5x^2 - 7x + 3 = 0": a, b, c
+                tasks.append((f, [self.dec(q, f, region=region, fixed=c) for c in polys],
+                              region))
+                continue
             args = drop_foreign(q, self.dec(q, f, region=region), req, avoid)
             multi = self.is_multi(_text(q, region), f, args, len(chosen))
             many = expand(q, args, avoid, props, region) if multi else [args]
