@@ -198,6 +198,12 @@ def test_optional_enums_only_take_named_values_and_lists_take_the_enumeration(bf
     assert args["amenities"] == ["Tennis Court", "Picnic Area"]  # the whole enumeration
     args = bfcl_decoder("Find the largest parks in Denver with a pool.", AMENITY)
     assert args["order"] == "largest" and args["amenities"] == ["Pool"]
+    # A continued call that repeats the last call's list repeats it whole.
+    q = "Parks in Denver with a Tennis Court and a Picnic Area, and then the same in Boston."
+    first = bfcl_decoder(q, AMENITY, fixed={"city": "Denver"})
+    assert first["amenities"] == ["Tennis Court", "Picnic Area"]
+    nxt = bfcl_decoder(q, AMENITY, prev=[first], fixed={"city": "Boston"})
+    assert nxt["amenities"] == ["Tennis Court", "Picnic Area"]
     # Quoted items are one enumeration too, and a quoted item elsewhere is not in it.
     q = "In Denver, I'd like both a 'Playground' and 'Tennis Court'. A 'Pool' is not needed."
     assert bfcl_decoder(q, AMENITY)["amenities"] == ["Playground", "Tennis Court"]

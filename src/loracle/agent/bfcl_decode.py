@@ -229,7 +229,14 @@ class LMArgDecoder(ConstrainedLM):
             return None
         self.picked = []
         v, _, _ = self._scalar(self._step(self._ids('"')), question, item, self.comma)
-        k = next((i for i, x in enumerate(named) if x[2] == v), None)
+        # The enumeration around the choice is read whole: a continued call that repeats the
+        # last call's list starts at its first item, which alone `keep` allows.
+        keep, self.keep = self.keep, None
+        named = self._named(question, item)
+        self.keep = keep
+        at = self.last_span[0] if self.last_span else None
+        k = next((i for i, x in enumerate(named) if x[2] == v and x[0] == at),
+                 next((i for i, x in enumerate(named) if x[2] == v), None))
         if k is None:
             return None if v is None else [v]
         lo = hi = k
