@@ -16,7 +16,7 @@ from loracle.agent.bfcl_decode import flag_asked
 from loracle.agent.bfcl_enumerate import alternatives
 from loracle.agent.bfcl_gate import GATE_FEATURES, repeat_log_odds
 from loracle.agent.bfcl_values import (date_format, dates_in, grounded, number_spans,
-                                        rewrites, spans)
+                                        rest_spans, rewrites, spans)
 
 HOTEL = {"name": "book_hotel", "description": "Book a hotel room.",
          "parameters": {"type": "dict", "required": ["hotel_name", "nights", "room", "start"],
@@ -400,3 +400,26 @@ def test_the_item_after_and_ends_a_list(bfcl_decoder, monkeypatch):
     assert bfcl_decoder(q, RECIPE)["ingredients"] == ["eggs", "milk", "bread"]
     q = "A recipe with rice or corn and then beans."
     assert bfcl_decoder(q, RECIPE)["ingredients"] == ["rice", "corn"]
+
+
+KIN = {"name": "calculate_final_velocity", "description": "Final velocity.", "parameters": {
+    "type": "dict", "required": ["initial_velocity", "acceleration", "time"], "properties": {
+        "initial_velocity": {"type": "float", "description": "Initial velocity in m/s."},
+        "acceleration": {"type": "float", "description": "Acceleration in m/s^2."},
+        "time": {"type": "float", "description": "Time in seconds."}}}}
+
+
+def test_an_object_starting_from_rest_has_initial_velocity_zero(bfcl_decoder):
+    assert rest_spans("It started from rest, then at rest.", "initial_speed") == [
+        (11, 20, "0"), (27, 34, "0")]
+    assert rest_spans("It started from rest.", "final_speed") == []
+    q = "Calculate the final velocity of an object that started from rest, accelerated " \
+        "at a rate of 9.8 m/s^2 for a duration of 5 seconds."
+    assert bfcl_decoder(q, KIN)["initial_velocity"] == 0
+    # Another start's stated initial velocity remains an option for a later call.
+    q = "Car A starts from rest and accelerates at 6 m/s^2 for 10 seconds; car B starts " \
+        "with an initial velocity of 20 m/s and accelerates at 4 m/s^2 for 15 seconds."
+    first = bfcl_decoder(q, KIN)
+    assert first["initial_velocity"] in (0, 20)
+    if first["initial_velocity"] == 0:
+        assert bfcl_decoder(q, KIN, prev=[first])["initial_velocity"] in (0, 20)

@@ -2,10 +2,13 @@
 the decoder choosing among them; the date forms the parameter's description spells out."""
 from __future__ import annotations
 
+import pytest
+
 from loracle.agent.bfcl_decode import flag_asked
 from loracle.agent.bfcl_enumerate import expand
 from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms, currencies, \
-    formulas, is_currency, is_formula, is_length_unit, is_unit_param, stated_unit
+    currency_side, formulas, is_currency, is_formula, is_length_unit, is_unit_param, \
+    paid, stated_unit
 from loracle.agent.bfcl_values import date_format, dates_in
 
 STR = {"type": "string"}
@@ -52,14 +55,39 @@ def test_which_parameters_take_canonical_forms():
 def test_decoder_chooses_stated_forms_the_answerer_writes_canonically(bfcl_decoder):
     q = "How much is 200 British pounds in Japanese yen?"
     args = bfcl_decoder(q, FX)
-    # Two different currencies the question names, whole, whatever the (random) model.
-    assert {args["from_currency"], args["to_currency"]} == {"British pounds", "Japanese yen"}
+    # Two different currencies the question names, whole, the amount's the source,
+    # whatever the (random) model.
+    assert (args["from_currency"], args["to_currency"]) == ("British pounds", "Japanese yen")
     assert {canonical_args(FX, args)[p] for p in ("from_currency", "to_currency")} == {
         "GBP", "JPY"}
     args = bfcl_decoder("Calculate the derivative of the function 3x^2 + 2x - 1 at x = 5.",
                         DERIV)
     assert args["function"] == "3x^2 + 2x - 1"
     assert canonical_args(DERIV, args)["function"] == "3x**2 + 2x - 1"
+
+
+def test_the_currency_an_amount_is_written_in_is_the_source():
+    assert currency_side("from_currency") == currency_side("baseCurrency") == "from"
+    assert currency_side("source_currency") == "from"
+    assert currency_side("to_currency") == currency_side("target_currency") == "to"
+    assert currency_side("currency") is None
+    def amounts(q):
+        return [q[a:b] for a, b, _ in paid(q, currencies(q))]
+    assert amounts("Calculate the cost in British Pounds if I convert 200 US dollars.") == [
+        "US dollars"]
+    assert amounts("Convert $100 to euros, then 15000 Euro to US dollars.") == ["$", "Euro"]
+    assert amounts("Get the exchange rate from British pounds to Japanese yen.") == []
+
+
+@pytest.mark.parametrize("q, want", [
+    ("Convert 200 euros to US dollars using current exchange rate.", ("euros", "US dollars")),
+    ("What is the cost in British Pounds if I convert 200 US dollars?",
+     ("US dollars", "British Pounds")),
+    ("How many Canadian dollars can I get for 500 US dollars?",
+     ("US dollars", "Canadian dollars"))])
+def test_decoder_takes_the_amounts_currency_as_the_source(bfcl_decoder, q, want):
+    args = bfcl_decoder(q, FX)
+    assert (args["from_currency"], args["to_currency"]) == want
 
 
 def test_canonical_values():

@@ -12,6 +12,7 @@ from fake_bfcl import FakeEncoder
 from loracle.agent.bfcl import BfclAnswerer
 from loracle.agent.bfcl_spans import (MAX_WORDS, SPAN_FEATURES, candidates, fit_span_prior,
                                       span_scores, training_rows)
+from loracle.agent.bfcl_lm import span_stop
 from loracle.agent.bfcl_values import spans
 from loracle.errors import InputError
 
@@ -100,6 +101,30 @@ def test_a_heavy_prior_decides_the_copied_span_whatever_the_lm_weights(bfcl_deco
         assert decoder(q, f) == {"what": want}
         decoder.prior = None  # without it the random weights pick some span of the question
         assert decoder(q, f)["what"] in q
+    finally:
+        decoder.prior, decoder.prior_weight = None, weight
+
+
+@pytest.mark.parametrize("q, crossing, inside", [
+    ("Retrieve the case titled 'Roe v. Wade'.Include dissent information.",
+     "Roe v. Wade'.Include dissent", "Roe v. Wade"),
+    ("Translate Hello, how is the weather? from English to French.",
+     "Hello, how is the weather? from English", "Hello, how is the weather"),
+    ("Tell me the rewards for the trophy level in 'Fortnite' on my PC.",
+     "level in 'Fortnite", "level")])
+def test_no_copied_value_runs_past_a_quote_or_a_questions_end(bfcl_decoder, q, crossing,
+                                                               inside):
+    at = q.index(inside)
+    assert at + len(inside) <= span_stop(q, at) < at + len(crossing)
+    f = {"name": "get", "description": "Get.", "parameters": {
+        "type": "dict", "required": ["what"], "properties": {"what": {"type": "string"}}}}
+    def prior(question, function, param, cands):  # the crossing span, if it may be had
+        return {(a, b): 0.0 if question[a:b] == crossing else
+                -0.5 if question[a:b] == inside else -1.0 for a, b in cands}
+    decoder, weight = bfcl_decoder, bfcl_decoder.prior_weight
+    decoder.prior, decoder.prior_weight = prior, 1000.0
+    try:
+        assert decoder(q, f) == {"what": inside}
     finally:
         decoder.prior, decoder.prior_weight = None, weight
 

@@ -17,14 +17,15 @@ import json
 import re
 from typing import Callable
 
-from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms, stated_unit
+from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms, currency_side,
+                                      paid, stated_unit)
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates_in,
                                        enum_mentions, enum_of, grounded, named_enums,
-                                       number_lists, number_spans, parse_value, rewrites,
-                                       spans)
+                                       number_lists, number_spans, parse_value, rest_spans,
+                                       rewrites, spans)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and
@@ -144,6 +145,12 @@ class LMArgDecoder(ConstrainedLM):
         values up in the question; the answerer writes the form ("GBP") last."""
         held = {f for v in self.held for *_, f in canonical_forms(v, self.param, spec)}
         forms = [x for x in forms if x[2] not in held] or forms
+        # The amount's currency is the source: "convert 200 euros to US dollars" is from
+        # EUR (the LM had taken the first or the last currency named); the target is a
+        # mention no amount is written in (USD may be both: "5000 euros to US dollars,
+        # then 3000 US dollars to yen").
+        if (side := currency_side(self.param)) and (amounts := paid(question, forms)):
+            forms = [x for x in forms if (x in amounts) == (side == "from")] or forms
         opts = list(dict.fromkeys(question[a:b] for a, b, _ in forms))
         text, tid, logits = self._copy_choice(logits, opts, self.quote)
         if hit := next((x for x in forms if question[x[0]:x[1]] == text), None):
@@ -194,6 +201,12 @@ class LMArgDecoder(ConstrainedLM):
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
             found = self._where(number_spans(question, spec), lambda x: x[0])
+            if rest := self._where(rest_spans(question, self.param), lambda x: x[0]):
+                # "started from rest ... at 9.8 m/s^2 for 5 seconds": the initial velocity is
+                # 0 or a number stated after its name ("with an initial velocity of 10").
+                name = _words(self.param)
+                found = sorted(rest + [x for x in found if name <= _words(
+                    " ".join(question[:x[0]].split()[-4:]))])
             opts = list(dict.fromkeys(lit for _, _, lit in found))
             if not opts:
                 return parse_value(self._number(logits, t == "float"), spec), None, logits

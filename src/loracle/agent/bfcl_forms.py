@@ -3,8 +3,10 @@ names ("British pounds" -> "GBP") and the Python form of a formula it writes wit
 ("3x^2 + 2x - 1" -> "3x**2 + 2x - 1"). A parameter that takes such a value (a `currency`,
 a `function` to integrate) chooses among these forms instead of copying words. On the dev
 ground truth the ISO code is accepted for 49 of 49 currency values (the question's own
-words for 38), and the question's formulas in Python form hold 22 of 24 formula values
-(the other two, a derivative worked out and a `2*x**3` spelling, are in no question). Each
+words for 38); a source currency is the one an amount is written in ("convert 200 euros
+to US dollars": from EUR, to USD). The question's formulas in Python form hold 22 of 24
+formula values (the other two, a derivative worked out and a `2*x**3` spelling, are in no
+question). Each
 form comes with the question span it stands for, so a continued call can take the next
 one. A US city is written "City, ST" when the parameter's description shows that form
 ("e.g. New York, NY"): 27 of 27 such dev values accept it, 7 only it; without the example
@@ -88,6 +90,25 @@ def formulas(text: str) -> list[tuple[int, int, str]]:
     terms are spaced ("2x^2+3x-1" is "2x**2 + 3x - 1"), as the ground truth writes them."""
     return [(m.start(), m.end(), _OPERATOR.sub(r" \1 ", m.group().replace("^", "**")))
             for m in _FORMULA.finditer(text) if "^" in m.group() or _MATH_CALL.search(m.group())]
+
+
+def currency_side(param: str) -> str | None:
+    """"from" for a source currency (`from_currency`, `base_currency`), "to" for a target
+    one (`to_currency`, `target_currency`), None when the name says neither."""
+    words = set(tokens(param))
+    if words & {"from", "base", "source", "original", "src"}:
+        return "from"
+    if words & {"to", "target", "dest", "destination", "into"}:
+        return "to"
+    return None
+
+
+def paid(question: str, forms: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The currency mentions an amount is written in: named right after a number ("200 US
+    dollars", "15000 Euro") or a symbol right before one ("$100")."""
+    return [(a, b, code) for a, b, code in forms
+            if re.search(r"\d\s*$", question[:a]) or
+            (question[a:b] in _SYMBOLS and re.match(r"\s*\d", question[b:]))]
 
 
 def is_currency(param: str, spec: dict) -> bool:

@@ -39,6 +39,20 @@ def prompt_text(tok, function: dict, question: str) -> str:
     return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
 
 
+_CLOSING = {q: re.compile(re.escape(q) + r"(?![A-Za-z0-9])") for q in "'\""}
+_BREAK = re.compile(r"(?<=\s)['\"]|[?!](?=\s)")
+
+
+def span_stop(source: str, start: int) -> int:
+    """Where a value copied from `start` must end at the latest. One that opens a quote ends
+    at its closing quote ("'Roe v. Wade'.Include dissent" is "Roe v. Wade"); one that does
+    not never runs into a quote that opens ("level in 'Fortnite'") nor past a question's
+    or exclamation's end ("Translate Hello, how are you? from English")."""
+    q = source[start - 1:start] if start else ""
+    m = (_CLOSING[q] if q in _CLOSING else _BREAK).search(source, start)
+    return (m.start() if m.group() in "'\"" else m.end()) if m else len(source)
+
+
 def literal(v) -> str:
     """A value as the Python call text the model reads ("Paris" quoted, 5 bare)."""
     return json.dumps(v) if isinstance(v, str) else repr(v)
@@ -98,21 +112,23 @@ class ConstrainedLM:
         close (a token of `close`, chosen but not fed) only at a position in `ends`. `bias`
         (start -> {end: score}, from the span prior) is added to the logits: a token gets the
         best score of the spans it can still become, a close the score of the span it closes;
-        a start the prior did not score (a rewrite) gets 0. Returns the span, the closing
+        a start the prior did not score (a rewrite) gets 0. No span runs past `span_stop`
+        (a closing quote, a new quote, a question's end). Returns the span, the closing
         token (None if the limit hit first) and the logits after the span."""
         live, text, closing = list(starts), "", set(close)
+        stop = {s: span_stop(source, s) for s in starts}
         bias = bias or {}
         floor = min((b for v in bias.values() for b in v.values()), default=0.0)
 
         def grow(s: int, n: int) -> float:  # the best span from s at least n chars long
             if s not in bias:
                 return 0.0
-            return max((b for e, b in bias[s].items() if e >= s + n), default=floor)
+            return max((b for e, b in bias[s].items() if s + n <= e <= stop[s]), default=floor)
 
         for _ in range(limit):
             allowed: dict[int, float] = {}
             for s in live:
-                rest = source[s + len(text): s + len(text) + 16].split("\n")[0]
+                rest = source[s + len(text): min(s + len(text) + 16, stop[s])].split("\n")[0]
                 for k in range(1, len(rest) + 1):
                     tid = self.vocab.get(rest[:k])
                     if tid is not None:

@@ -129,6 +129,19 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+_REST = re.compile(r"\b(?:from|at) rest\b|\bstationary\b|\bstandstill\b", re.I)
+
+
+def rest_spans(question: str, param: str) -> list[tuple[int, int, str]]:
+    """"Starts from rest" states an initial velocity or speed of 0: (start, end, "0") for
+    each such phrase, [] for any other parameter. On the dev set every initial velocity or
+    speed of an object said to start from rest is 0 (7 questions)."""
+    words = set(tokens(param))
+    if not words & {"initial", "start", "starting"} or not words & {"velocity", "speed"}:
+        return []
+    return [(m.start(), m.end(), "0") for m in _REST.finditer(question)]
+
+
 def number_lists(question: str) -> list[tuple[int, int, str]]:
     """The question's written lists of numbers, as (start, end, "a, b, c"): "[200,300,400]",
     "(40.7128, -74.0060)", and compass coordinates "(33.4484 N, 112.0740 W)" signed (S and
@@ -237,6 +250,8 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
             # A closing quote ends the value before it ("'... delicious.'." is "delicious.").
             ends.add(w.end() if "'" not in tail else w.start() + len(body) + tail.index("'"))
             ends.add(w.start() + len(body))
+            # So does one glued to the next sentence ("'Roe v. Wade'.Include dissent").
+            ends |= {w.start() + m.start() for m in re.finditer(r"'(?=\W)", body)}
     return starts, ends
 
 
