@@ -103,6 +103,16 @@ def test_enumerated_names_end_before_stop_words_and_skip_state_codes():
     assert q.index("La Liga") + len("La Liga") in ends and q.index(".") not in ends
 
 
+def test_a_parameter_word_ends_an_enumeration_unless_the_value_holds_it():
+    # "base and height" are two parameters, not two values; both empires are empire_names.
+    q = "Details of the ancient empires Persian Empire and Mauryan Empire with influences."
+    avoid = frozenset({"empir", "name", "inclu", "influ"})
+    assert alternatives(q, "Persian Empire", avoid) == ["Persian Empire", "Mauryan Empire"]
+    q = "A trip to Base Camp and Height Lodge."
+    assert alternatives(q, "Base Camp", frozenset({"heigh"})) == ["Base Camp"]
+    assert alternatives(q, "Base Camp") == ["Base Camp", "Height Lodge"]
+
+
 def test_copied_values_never_start_on_a_state_code_or_end_on_a_stop_word():
     t = "restaurants in Los Angeles, CA for the next days and in New York, USA that"
     starts, ends = spans(t, set())

@@ -7,8 +7,8 @@ import pytest
 from loracle.agent.bfcl_decode import flag_asked
 from loracle.agent.bfcl_enumerate import expand
 from loracle.agent.bfcl_forms import canonical, canonical_args, canonical_forms, currencies, \
-    currency_side, formulas, is_currency, is_formula, is_length_unit, is_unit_param, \
-    paid, stated_unit
+    currency_side, formulas, is_currency, is_formula, is_length_unit, is_ticker, \
+    is_unit_param, paid, stated_unit, tickers
 from loracle.agent.bfcl_values import date_format, dates_in
 
 STR = {"type": "string"}
@@ -66,6 +66,16 @@ def test_decoder_chooses_stated_forms_the_answerer_writes_canonically(bfcl_decod
     assert canonical_args(DERIV, args)["function"] == "3x**2 + 2x - 1"
 
 
+def test_decoder_copies_a_named_company_the_answerer_writes_as_its_ticker(bfcl_decoder):
+    f = {"name": "get_stock_price", "description": "Stock price.", "parameters": {
+        "type": "dict", "required": ["company", "days"], "properties": {
+            "company": {"type": "string", "description": "The ticker symbol of the company."},
+            "days": {"type": "integer", "description": "Number of past days."}}}}
+    args = bfcl_decoder("Get the stock price of Microsoft Corporation for the last 5 days.", f)
+    assert args["company"] == "Microsoft Corporation"  # the only company: whatever the model
+    assert canonical_args(f, args) == {"company": "MSFT", "days": 5}
+
+
 def test_the_currency_an_amount_is_written_in_is_the_source():
     assert currency_side("from_currency") == currency_side("baseCurrency") == "from"
     assert currency_side("source_currency") == "from"
@@ -100,6 +110,28 @@ def test_canonical_values():
     assert canonical("function", STR, "x^2") == "x**2"
     assert canonical("function", STR, "the curve x^2") == "the curve x^2"  # not whole
     assert canonical("x", {"type": "integer"}, 5) == 5
+    ticker = {"type": "string", "description": "The ticker symbol of the company."}
+    assert canonical("company", ticker, "Apple Inc.") == "AAPL"
+    assert canonical("company", ticker, "X") == "X"  # no company known: as it is
+    assert canonical("company", STR, "Apple") == "Apple"  # a company name stays a name
+
+
+def test_tickers_of_named_companies_and_written_codes():
+    ticker = {"type": "string", "description": "The ticker symbol of the stock."}
+    assert is_ticker("stock", ticker) and is_ticker("symbol", {
+        "type": "string", "description": "The stock symbol of the company."})
+    assert not is_ticker("company_name", {"type": "string", "description": "The company."})
+    assert not is_ticker("stock", {**ticker, "enum": ["AAPL", "MSFT"]})
+    q = "Prices for Apple Inc., Google LLC., and Microsoft Corporation on the NYSE."
+    assert [(q[a:b], t) for a, b, t in tickers(q)] == [
+        ("Apple Inc.", "AAPL"), ("Google LLC.", "GOOG"), ("Microsoft Corporation", "MSFT")]
+    # The code written after a name is its ticker, and no second mention of the company.
+    q = "I invested in Amazon.com, Inc. (AMZN) and in Zoom Video (ZM), then in MSFT."
+    assert [(q[a:b], t) for a, b, t in tickers(q)] == [
+        ("Amazon.com, Inc.", "AMZN"), ("ZM", "ZM"), ("MSFT", "MSFT")]
+    assert tickers("Invest $5000 in stock 'X' for 7 years.") == []
+    assert canonical_forms(q, "stock", ticker) == tickers(q)
+    assert canonical_forms(q, "company_name", STR) == []
 
 
 def test_date_formats_spelt_in_words_or_cut_short():

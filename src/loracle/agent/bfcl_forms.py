@@ -11,7 +11,10 @@ form comes with the question span it stands for, so a continued call can take th
 one. A US city is written "City, ST" when the parameter's description shows that form
 ("e.g. New York, NY"): 27 of 27 such dev values accept it, 7 only it; without the example
 1 of 222 US-city values wants the state. An optional unit parameter takes the length unit
-written after the number it measures ("a radius of 4 inches" -> "inches"). Pure functions."""
+written after the number it measures ("a radius of 4 inches" -> "inches"). A ticker
+parameter ("The ticker symbol of the company") takes the ticker of a company the question
+names ("Apple Inc." -> "AAPL"), or the one it writes after the name ("(MSFT)"): every dev
+ticker value is a code, and the model had copied the name. Pure functions."""
 from __future__ import annotations
 
 import re
@@ -57,6 +60,25 @@ _STATE_OF = {
     "Baltimore": "MD", "Cleveland": "OH", "Columbus": "OH", "Salt Lake City": "UT",
     "Honolulu": "HI", "Charlotte": "NC", "Indianapolis": "IN",
 }
+# Companies the questions name, with their ticker: knowledge a 135M model lacks, as is a
+# city's state. A name may carry its legal suffix ("Apple Inc.", "Amazon.com, Inc.").
+_TICKER_OF = {
+    "Apple": "AAPL", "Microsoft": "MSFT", "Google": "GOOG", "Alphabet": "GOOG",
+    "Amazon": "AMZN", "Tesla": "TSLA", "Meta": "META", "Facebook": "META", "Netflix": "NFLX",
+    "Nvidia": "NVDA", "NVIDIA": "NVDA", "IBM": "IBM", "Intel": "INTC", "AMD": "AMD",
+    "Oracle": "ORCL", "Adobe": "ADBE", "Salesforce": "CRM", "Cisco": "CSCO", "PayPal": "PYPL",
+    "Uber": "UBER", "Walmart": "WMT", "Disney": "DIS", "Coca-Cola": "KO", "PepsiCo": "PEP",
+    "Boeing": "BA", "JPMorgan": "JPM", "Visa": "V", "Mastercard": "MA", "Starbucks": "SBUX",
+    "McDonald's": "MCD", "Nike": "NKE", "Exxon": "XOM", "Ford": "F", "Toyota": "TM",
+}
+_COMPANY = re.compile(r"\b(?P<name>" + "|".join(map(re.escape, sorted(_TICKER_OF, key=len,
+                                                                       reverse=True))) +
+                      r")(?:\.com)?(?:,?\s+(?:Inc\b\.?|Corporation\b|Corp\b\.?|LLC\b\.?|"
+                      r"Co\b\.?|Platforms\b|Motors\b|Company\b))?(?:\s*\((?P<code>[A-Z.]{1,6})\))?")
+# A ticker the question writes in parentheses ("Zoom Video (ZM)") or as a known code.
+_CODE = re.compile(r"\((?P<paren>[A-Z]{1,5})\)|\b(?P<bare>" +
+                   "|".join(sorted({c for c in _TICKER_OF.values() if len(c) > 1},
+                                   key=len, reverse=True)) + r")\b")
 _CITY_STATE_EXAMPLE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*, [A-Z]{2}\b")
 _FORMULA_WORDS = {"funct", "func", "polyn", "equat", "expre", "formu"}
 _OPERATOR = re.compile(r"(?<=[\w)])\s*([-+])\s*(?=[\w(])")
@@ -125,12 +147,38 @@ def is_formula(param: str, spec: dict) -> bool:
         bool(_FORMULA_WORDS & {w[:5] for w in words}) and not {"variable", "var"} & words
 
 
+def is_ticker(param: str, spec: dict) -> bool:
+    """A free-text parameter whose description asks for a ticker ("The ticker symbol of the
+    stock", "The stock symbol of the company")."""
+    return spec.get("type") == "string" and not spec.get("enum") and bool(
+        re.search(r"\bticker\b|\bstock symbol\b", str(spec.get("description", "")), re.I))
+
+
+def tickers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ticker) of every company `text` names and every ticker it writes. The
+    span is the name as written ("Apple Inc."), its ticker the one written after it
+    ("Apple Inc. (AAPL)") or the table's; a written ticker is its own span."""
+    out, taken = [], []
+    for m in _COMPANY.finditer(text):
+        # "Apple Inc. (AAPL)": the name with its suffix is the span, the code its ticker.
+        end = len(text[:m.start("code") - 1].rstrip()) if m.group("code") else m.end()
+        out.append((m.start(), end, m.group("code") or _TICKER_OF[m.group("name")]))
+        taken.append((m.start(), m.end()))
+    for m in _CODE.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            g = "paren" if m.group("paren") else "bare"
+            out.append((m.start(g), m.end(g), m.group(g)))
+    return sorted(out)
+
+
 def canonical_forms(question: str, param: str, spec: dict) -> list[tuple[int, int, str]]:
     """The forms `param` chooses among (see the module doc); [] when it copies words."""
     if is_currency(param, spec):
         return currencies(question)
     if is_formula(param, spec):
         return formulas(question)
+    if is_ticker(param, spec):
+        return tickers(question)
     return []
 
 
@@ -175,10 +223,12 @@ def with_state(value: str, spec: dict) -> str:
 
 def canonical(param: str, spec: dict, value):
     """A decoded value in the form the parameter takes: a stated currency as its code, a
-    stated formula in Python syntax, a US city with its state where the description shows
-    that form; anything else as it is."""
+    stated formula in Python syntax, a company as its ticker, a US city with its state where
+    the description shows that form; anything else as it is."""
     if not isinstance(value, str):
         return value
+    if is_ticker(param, spec) and len(found := tickers(value)) == 1:
+        return found[0][2]
     if is_currency(param, spec) and len(found := currencies(value)) == 1:
         return found[0][2]
     if is_formula(param, spec) and len(found := formulas(value)) == 1 \

@@ -78,10 +78,12 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
                 at += end  # "New York, NY and ...": the city's state, no sibling
                 continue
             # "Taylor Swift and Maroon 5, with a ..." : a capitalised list stays capitalised,
-            # and an item that is a stop word or names a parameter ("base and height") ends it.
+            # and an item that is a stop word or names a parameter ("base and height") ends it,
+            # unless the value names it too ("Persian Empire and Mauryan Empire").
             if (value[0].isupper() and not it[0].isupper() and not it[0].isdigit()) or \
                     it.split()[0].lower() in _STOP or is_speaker(it.split()[0]) or \
-                    _words(it) & avoid or question[at + end:].startswith("="):
+                    (_words(it) & avoid) - _words(value) or \
+                    question[at + end:].startswith("="):
                 break
             if it.lower() not in {str(v).lower() for v, _ in out}:  # "New York, New York"
                 out.append((it, at + mm.start(1)))
