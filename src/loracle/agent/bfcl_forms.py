@@ -71,10 +71,11 @@ _TICKER_OF = {
     "Boeing": "BA", "JPMorgan": "JPM", "Visa": "V", "Mastercard": "MA", "Starbucks": "SBUX",
     "McDonald's": "MCD", "Nike": "NKE", "Exxon": "XOM", "Ford": "F", "Toyota": "TM",
 }
-_COMPANY = re.compile(r"\b(?P<name>" + "|".join(map(re.escape, sorted(_TICKER_OF, key=len,
-                                                                       reverse=True))) +
-                      r")(?:\.com)?(?:,?\s+(?:Inc\b\.?|Corporation\b|Corp\b\.?|LLC\b\.?|"
-                      r"Co\b\.?|Platforms\b|Motors\b|Company\b))?(?:\s*\((?P<code>[A-Z.]{1,6})\))?")
+# `full` is the name as written, suffix included; `code` a ticker written after it.
+_COMPANY = re.compile(r"\b(?P<full>(?P<name>" + "|".join(map(re.escape, sorted(
+    _TICKER_OF, key=len, reverse=True))) + r")(?:\.com)?(?:,?\s+(?:Inc\b\.?|Corporation\b|"
+    r"Corp\b\.?|LLC\b\.?|Co\b\.?|Platforms\b|Motors\b|Company\b))?)"
+    r"(?:\s*\((?P<code>[A-Z.]{1,6})\))?")
 # A ticker the question writes in parentheses ("Zoom Video (ZM)") or as a known code.
 _CODE = re.compile(r"\((?P<paren>[A-Z]{1,5})\)|\b(?P<bare>" +
                    "|".join(sorted({c for c in _TICKER_OF.values() if len(c) > 1},
@@ -161,8 +162,7 @@ def tickers(text: str) -> list[tuple[int, int, str]]:
     out, taken = [], []
     for m in _COMPANY.finditer(text):
         # "Apple Inc. (AAPL)": the name with its suffix is the span, the code its ticker.
-        end = len(text[:m.start("code") - 1].rstrip()) if m.group("code") else m.end()
-        out.append((m.start(), end, m.group("code") or _TICKER_OF[m.group("name")]))
+        out.append((m.start(), m.end("full"), m.group("code") or _TICKER_OF[m.group("name")]))
         taken.append((m.start(), m.end()))
     for m in _CODE.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
