@@ -110,6 +110,44 @@ def test_continued_lists_stop_at_a_repeat_or_a_missing_value():
     assert [c["arguments"]["side"] for c in a.answer(row)] == [3]
 
 
+class LateFirst:
+    """A decoder with the LM's late bias: a first call copies the last year its region
+    states, a continued one the first year after the last call's; it records where its
+    values stand (`positions`), as LMArgDecoder does."""
+
+    def __init__(self):
+        self.positions: dict = {}
+
+    def __call__(self, question, function, prev=None, region=None, fixed=None,
+                 fresh=frozenset()):
+        years = [(m.start(), m.end(), int(m.group())) for m in re.finditer(r"\d{4}", question)]
+        if prev:
+            after = max(e for _, e in self.positions.values())
+            years = [y for y in years if y[0] >= after]
+            if not years:
+                return dict(prev[-1])
+            pick = years[0]
+        else:
+            pick = ([y for y in years if any(a <= y[0] < b for a, b in region or [])]
+                    or years)[-1]
+        self.positions = {"year": pick[:2]}
+        return {"year": pick[2]}
+
+
+def test_a_first_call_with_a_later_scenarios_values_restarts_from_the_opening_clauses():
+    turtles = {"name": "turtles", "description": "Turtle population.", "parameters": {
+        "type": "dict", "required": ["year"], "properties": {"year": {"type": "integer"}}}}
+    row = {"id": "t", "function": [turtles], "question": [[{"role": "user", "content":
+           "Turtle population in the Galapagos in 2015. Then the same for 2020 please."}]]}
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=LateFirst(), threshold=0.0)
+    assert [c["arguments"]["year"] for c in a.answer(row)] == [2015, 2020]
+    # A decoder that keeps no positions gives no restart: the late call stands alone.
+    plain = LateFirst()
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=lambda *x, **k: plain(*x, **k),
+                     threshold=0.0)
+    assert [c["arguments"]["year"] for c in a.answer(row)] == [2020]
+
+
 def test_a_continued_call_that_states_nothing_new_ends_the_list():
     market = {"name": "market", "description": "Index performance.", "parameters": {
         "type": "dict", "required": ["indexes", "days"], "properties": {

@@ -275,7 +275,7 @@ class LMArgDecoder(ConstrainedLM):
             return self._number_list(logits, lists, item)
         self.picked = out
         prev_end = None  # where the last item ended in the question
-        for _ in range(8):
+        for _ in range(32):  # dev lists run to 10 items; the question ends them
             if quoted:
                 logits = self._step(self._ids('"' if not out else ', "'))
             elif out:
