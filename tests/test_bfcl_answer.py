@@ -51,6 +51,16 @@ def test_grounding_keeps_only_stated_values():
     assert not grounded("Boston", q) and not grounded(3, q) and not grounded(True, q)
 
 
+def test_a_value_is_read_where_its_functions_clauses_state_it():
+    q = ("What is the weight of Neutron and Proton in amu? Also what is the diameter of a "
+         "Proton and Neutron in femtometers?")
+    diameter = {"particle": "Proton", "unit": "femtometers"}
+    # The first "Proton" ends the weight's list; the diameter's clause lists Neutron after it.
+    assert expand(q, diameter) == [diameter]
+    assert expand(q, diameter, region=[(q.index("Also"), len(q))]) == [
+        diameter, {"particle": "Neutron", "unit": "femtometers"}]
+
+
 def test_enumerations_become_parallel_calls():
     q = ("Play songs from the artists Taylor Swift and Maroon 5, with a play time of "
          "20 minutes and 15 minutes respectively, on Spotify.")

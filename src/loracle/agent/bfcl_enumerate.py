@@ -57,7 +57,7 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
     the city of Rome": Rome is no weather call)."""
     props = props or {}
     found = {p: _enum_located(question, v, props[p]) if props.get(p, {}).get("enum")
-             else located(question, v, avoid) for p, v in args.items()}
+             else located(question, v, avoid, region) for p, v in args.items()}
     # Where the other params' values stand: "between 5 and 10" (lo, hi) is no enumeration,
     # but "area of 2000" is a sibling of "area of 2500" though the year is 2000 too.
     lists: dict[str, list[tuple]] = {}

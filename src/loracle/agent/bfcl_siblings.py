@@ -33,17 +33,28 @@ def alternatives(question: str, value: Any, avoid: frozenset = frozenset()) -> l
     return [v for v, _ in located(question, value, avoid)]
 
 
-def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[tuple]:
+def _first(pattern: str, question: str, within, flags: int = 0):
+    """The first match, or the first inside `within` (character spans) when one is."""
+    ms = list(re.finditer(pattern, question, flags))
+    return next((m for m in ms if any(a <= m.start() < b for a, b in within or [])),
+                ms[0] if ms else None)
+
+
+def located(question: str, value: Any, avoid: frozenset = frozenset(),
+            within: list[tuple[int, int]] | None = None) -> list[tuple]:
     """`alternatives` with where each item stands in the question: (value, char offset), the
     value itself first (offset -1 where it is not stated). A number's enumeration may also
-    start before it ("the next 10 years and 20 years" when the decoder took 20)."""
+    start before it ("the next 10 years and 20 years" when the decoder took 20). With
+    `within` (the function's clauses) the value is read where those clauses state it: "the
+    weight of Neutron and Proton ... Also the diameter of a Proton and Neutron" lists
+    Neutron after the diameter's Proton, none after the weight's."""
     if isinstance(value, list) and value and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
         return _number_list_siblings(question, value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return [(value, -1)]
     if isinstance(value, str):
-        m = re.search(re.escape(value), question, re.I)
+        m = _first(re.escape(value), question, within, re.I)
         if not m or not value.strip():
             return [(value, -1)]
         q0 = question[m.start() - 1:m.start()]
@@ -93,7 +104,7 @@ def located(question: str, value: Any, avoid: frozenset = frozenset()) -> list[t
     # or "5.25"; "5,10 and 15" lists 5.
     forms = {str(value).removesuffix(".0"), f"{value:,}".removesuffix(".0")}
     num = r"(?<![\w.])(?:%s)(?!\d|\.\d|,\d{3}(?!\d))" % "|".join(map(re.escape, sorted(forms)))
-    m = re.search(num, question)
+    m = _first(num, question, within)
     if not m:
         return [(value, -1)]
     spec = {"type": "float" if isinstance(value, float) else "integer"}
