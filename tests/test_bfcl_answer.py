@@ -45,10 +45,36 @@ def test_parse_and_coerce_types():
     assert coerce("x", {"type": "dict"}) is None
 
 
+def test_scientific_notation_is_one_number():
+    from loracle.agent.bfcl_values import number_spans
+    q = "Charges of 1e-9 and 2e-9 at 0.05 m, in a permittivity of 8.854 x 10^-12 F/m"
+    assert [s for *_, s in number_spans(q, {"type": "float"})] == \
+        ["1e-09", "2e-09", "0.05", "8.854e-12"]
+    assert parse_value("8.854e-12", {"type": "float"}) == 8.854e-12
+
+
 def test_grounding_keeps_only_stated_values():
     q = "Find restaurants in New York, with a rating of 4.5 or more."
     assert grounded("new york", q) and grounded(4.5, q)
     assert not grounded("Boston", q) and not grounded(3, q) and not grounded(True, q)
+
+
+def test_an_enumerated_item_ends_before_a_possessive():
+    q = "Get me the price of a Yamaha P125 piano in Berlin and Madrid's music stores."
+    assert [c["city"] for c in expand(q, {"city": "Berlin", "instrument": "Yamaha P125"})] \
+        == ["Berlin", "Madrid"]
+
+
+def test_counted_cases_pair_their_enumerations_item_by_item():
+    q = ("The first object is dropped with an initial speed of 0 m/s and the second object "
+         "is dropped with an initial speed of 5 m/s. If the first object is in free fall for "
+         "10 seconds and the second object is in free fall for 7 seconds, what are their "
+         "final speeds?")
+    assert expand(q, {"initial_speed": 0, "time": 10}) == [
+        {"initial_speed": 0, "time": 10}, {"initial_speed": 5, "time": 7}]
+    # Without the count ("first ... second") lists that follow one another multiply.
+    q = q.replace("The first object", "One object").replace("the first object", "one object")
+    assert len(expand(q, {"initial_speed": 0, "time": 10})) == 4
 
 
 def test_a_value_is_read_where_its_functions_clauses_state_it():

@@ -78,9 +78,17 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
     if not lists:
         return [args]
     calls = [{}]
-    for group in _groups(lists, bool(re.search(r"\brespectively\b", question, re.I))):
+    for group in _groups(lists, paired(question)):
         calls = [{**c, **z} for c in calls for z in _zip(group)]
     return [{**args, **c} for c in calls]
+
+
+def paired(question: str) -> bool:
+    """Whether equal-length enumerations go item by item: "respectively", or the question
+    counts its cases ("the first object ... 0 m/s and the second ... 5 m/s. If the first
+    ... 10 seconds and the second ... 7 seconds": two calls, not four)."""
+    return re.search(r"\brespectively\b", question, re.I) is not None or all(
+        re.search(rf"\b{w}\b", question, re.I) for w in ("first", "second"))
 
 
 def _groups(lists: dict[str, list[tuple]], respectively: bool) -> list[dict]:

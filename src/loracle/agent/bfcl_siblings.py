@@ -96,6 +96,9 @@ def located(question: str, value: Any, avoid: frozenset = frozenset(),
                     (_words(it) & avoid) - _words(value) or \
                     question[at + end:].startswith("="):
                 break
+            # "in Berlin and Madrid's music stores": the item is "Madrid", as a copied value
+            # never ends on a possessive.
+            it = re.sub(r"(?<=\w)['’]s$", "", it)
             if it.lower() not in {str(v).lower() for v, _ in out}:  # "New York, New York"
                 out.append((it, at + mm.start(1)))
             at += end

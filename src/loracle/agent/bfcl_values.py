@@ -20,6 +20,7 @@ _STOP = set("a an the of for to in on at by with and or is are be what how me my
 WORD = re.compile(r"(?:~?/(?=\w)|~(?=\w))?[\w$][\w$.'&-]*(?:[/@:\\]+[\w$~.'&-]+)*#?|-\d[\d.]*")
 # A number as written: "15,000" has a thousands separator, "5,10 and 15" is a list.
 NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_SCI = re.compile(r"[eE]([-+]?\d+)\b|\s*[x×*]\s*10\s*(?:\^|\*\*)\s*\(?([-+]?\d+)\)?")
 _NUM = re.compile(r"(?<![\w.])" + NUMBER + r"(?![\d])")
 _WORD_NUMS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
@@ -121,7 +122,12 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
         if scale:
             n = round(float(s) * _SCALES[scale.group(1).lower()[0]], 6)
             s, end = (str(int(n)) if n == int(n) else repr(n)), end + scale.end()
+        # "1e-9", "8.854 x 10^-12": the number in scientific notation, whole.
+        if sci := _SCI.match(question, end):
+            s, end = repr(float(f"{s}e{sci.group(1) or sci.group(2)}")), sci.end()
         out.append((m.start(), end, s))
+    # The exponent of a number in scientific notation is no number of its own.
+    out = [x for x in out if not any(a < x[0] < b for a, b, _ in out)]
     out += [(m.start(), m.end(), str(_WORD_NUMS[m.group().lower()]))
             for m in re.finditer(r"[A-Za-z]+", question) if m.group().lower() in _WORD_NUMS]
     if spec.get("type") == "integer":
