@@ -5,9 +5,9 @@ constraint (bfcl_decode), guided for required strings by a learned span prior (b
 which span of the question is the value) and, when the model dir has one, by a LoRA call
 adapter (bfcl_adapter); a lexical rule turns enumerations ("A and B", "10 and 20 years,
 respectively") into parallel calls (a value it keeps in every call is decoded again), and
-otherwise the decoder continues the list. With several functions chosen, each reads the
-clauses that read most like it, and a value its clauses do not state ("the same account")
-comes from another task (bfcl_shared). Values are written in the form the parameter takes
+otherwise the decoder continues the list (bfcl_lists). With several functions chosen, each
+reads the clauses that read most like it, and a value its clauses do not state ("the same
+account") comes from another task (bfcl_shared). Values are written in the form the parameter takes
 ("GBP", "x**2": bfcl_forms). The answerer sees only the question and the functions, never
 the id or the category, as in the real benchmark. Held-out numbers come from
 benchmarks/bench_bfcl.py, never from the shipped model in bfcl_model/ (which is fit on every
@@ -25,12 +25,14 @@ import numpy as np
 
 from loracle.agent.bfcl_enumerate import drop_foreign, expand
 from loracle.agent.bfcl_forms import canonical_args
+from loracle.agent.bfcl_lists import (adds_nothing, clause_spans,  # noqa: F401 (re-exported)
+                                      continue_list, earliest)
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
 from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
-from loracle.agent.bfcl_values import _NUM, _STOP, _params, _words, grounded, named_enums, tokens
+from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
 from loracle.errors import InputError
 from loracle.io import atomic_write_text, read_jsonl
 
@@ -68,13 +70,6 @@ def _clauses(text: str) -> list[str]:
     return [p for p in parts if len(p.split()) >= 3] or [text]
 
 
-def clause_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the question's sentences and "then/also/after that" clauses."""
-    cuts = [0] + [m.end() for m in re.finditer(
-        r"[.;?!]\s+|,?\s+(?:and then|then|also|after that|secondly|lastly|finally)[,\s]+", text)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)]) if text[a:b].strip()]
-
-
 def regions(question: str, functions: list[dict], enc: Encoder) -> dict[str, list]:
     """Where each of several selected functions takes its values: the clauses that read most
     like it (a function no clause prefers keeps its best one). One function: everywhere."""
@@ -96,18 +91,6 @@ def _text(question: str, region: list[tuple[int, int]] | None) -> str:
 
 def _func_text(f: dict) -> str:
     return f"{f['name'].replace('_', ' ').replace('.', ' ')}: {f.get('description', '')}"
-
-
-# Words that order a question's tasks ("After that, could you also ..."): a value made of
-# them (and stop words) is a run of clauses too short to state one.
-_MARKERS = frozenset("also then after afterwards finally lastly next secondly first "
-                     "additionally".split())
-
-
-def _marks_only(call: dict, req: list[str]) -> bool:
-    vals = [v for p in req for v in (call.get(p) if isinstance(call.get(p), list)
-                                     else [call.get(p)]) if isinstance(v, str)]
-    return any(set(tokens(v)) <= _MARKERS | _STOP for v in vals)
 
 
 class Encoder(Protocol):
@@ -159,20 +142,6 @@ class ArgDecoder(Protocol):
     def __call__(self, question: str, function: dict, prev: list[dict] | None = None,
                  region: list[tuple[int, int]] | None = None,
                  fixed: dict | None = None, fresh: frozenset = frozenset()) -> dict: ...
-
-
-def adds_nothing(call: dict, before: list[dict]) -> bool:
-    """A continued call states nothing new: each scalar is the last call's, each list's
-    items are among earlier calls' ("the S&P 500 and the Dow Jones" in one call, then a
-    call for "Dow Jones" alone)."""
-    for p, v in call.items():
-        if isinstance(v, list):
-            seen = {json.dumps(x) for c in before if isinstance(c.get(p), list) for x in c[p]}
-            if any(json.dumps(x) not in seen for x in v):
-                return False
-        elif v != before[-1].get(p):
-            return False
-    return True
 
 
 class BfclAnswerer:
@@ -277,62 +246,19 @@ class BfclAnswerer:
             # No lexical enumeration: the decoder continues the list, each new call taking
             # values stated later in the question.
             if multi and len(many) == 1:
-                many = self._continue(q, f, many, region)
+                many = continue_list(self.dec, q, f, many, region)
             # Nothing follows the first call: it took a later scenario's values ("in 2015
             # ... the same for 2020" decoded as 2020), so the list starts again from the
             # question's first clauses.
             # It must come back as a later call: the restart only reorders scenarios.
-            if multi and len(many) == 1 and (early := self._earliest(q, f, region, args)):
-                again = self._continue(q, f, [early], region)
+            if multi and len(many) == 1 and (early := earliest(self.dec, q, f, region, args)):
+                again = continue_list(self.dec, q, f, [early], region)
                 written = [json.dumps(canonical_args(f, c), sort_keys=True) for c in again]
                 if args in again[1:] and len(set(written)) == len(written):
                     many = again
             tasks.append((f, many, region))
         return [{"name": f["name"], "arguments": canonical_args(f, self._refill(q, f, a))}
                 for (f, _, _), many in zip(tasks, share_values(q, tasks)) for a in many]
-
-    def _continue(self, q: str, f: dict, many: list[dict], region) -> list[dict]:
-        """The list continued by the decoder, each new call taking values stated later in
-        the question. A repeat, a call that adds nothing, or one missing a required value
-        the first call had, ends it."""
-        _, req = _params(f)
-        many = list(many)
-        while len(many) < 6:
-            nxt = self.dec(q, f, prev=many, region=region)
-            if not nxt or nxt in many or adds_nothing(nxt, many) or \
-                    not set(req) & set(many[0]) <= set(nxt):
-                break
-            many.append(nxt)
-        return many
-
-    def _earliest(self, q: str, f: dict, region, first: dict) -> dict | None:
-        """The first call as the question's opening clauses state it: decoded from the
-        shortest run of leading clauses (within the function's region) that holds every
-        required value the decoder copies, optional values stated later dropped. None when
-        no shorter run does, the call is the same, or the decoder keeps no positions."""
-        if not hasattr(self.dec, "positions"):
-            return None
-        spans = clause_spans(q)
-        _, req = _params(f)
-        for k in range(1, min(len(spans), 5)):
-            end = spans[k - 1][1]
-            prefix = [(a, min(b, end)) for a, b in (region or [(0, len(q))]) if a < end]
-            if not prefix:
-                continue
-            call = self.dec(q, f, region=prefix)
-            where = self.dec.positions
-            placed = [where[p] for p in req if p in where]
-            # Every copied value inside the run, no two from one span (a run too short
-            # for "500 elephants ... in 10 years" gives years the population's 500).
-            if not placed or any(a >= end for a, _ in placed) or \
-                    len(set(placed)) < len(placed) or _marks_only(call, req):
-                continue
-            call = {p: v for p, v in call.items() if p in req or (
-                where[p][0] < end if p in where else isinstance(v, bool) or grounded(v, q[:end]))}
-            # The continuation reads where this call's values stand: not the dropped ones.
-            self.dec.positions = {p: s for p, s in where.items() if p in call}
-            return call if call != first and set(req) & set(first) <= set(call) else None
-        return None
 
     def _refill(self, q: str, f: dict, call: dict) -> dict:
         """A required string that still names only (bfcl_shared: no other task holds it) is
