@@ -256,6 +256,15 @@ def test_optional_number_next_to_its_name_is_taken(bfcl_decoder):
     assert args["days"] == 3
 
 
+def test_an_optional_year_is_a_number_written_as_a_year(bfcl_decoder):
+    turtles = {"name": "turtle_population", "description": "Turtle population.",
+               "parameters": {"type": "dict", "required": ["location"], "properties": {
+                   "location": {"type": "string", "description": "Where."},
+                   "year": {"type": "integer", "description": "Which. Default: this year."}}}}
+    q = "What is the population of turtles in the Galapagos Islands in 2015, with 40 nests?"
+    assert bfcl_decoder(q, turtles)["year"] == 2015
+
+
 def test_an_optional_string_the_question_names_is_copied_from_it(bfcl_decoder):
     book = {"name": "book_hotel", "description": "Book a room.", "parameters": {
         "type": "dict", "required": ["hotel"], "properties": {

@@ -22,7 +22,7 @@ from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
-from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates_in,
+from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates_in, tokens,
                                        enum_mentions, enum_of, grounded, named_enums,
                                        number_lists, number_spans, parse_value, rest_spans,
                                        rewrites, spans)
@@ -219,12 +219,15 @@ class LMArgDecoder(ConstrainedLM):
 
     def _near_name(self, question: str, param: str, spec: dict) -> list[str]:
         """The question's numbers (not taken by another parameter) with a word of the
-        parameter's name among the three words on either side."""
+        parameter's name among the three words on either side; for a year parameter, also
+        a number written as a year ("in 2015")."""
         name, taken = _words(param), {a for a, _ in self.positions.values()}
+        year = "year" in tokens(param)
         out = []
         for a, b, lit in self._where(number_spans(question, spec), lambda x: x[0]):
             around = " ".join(question[:a].split()[-3:] + question[b:].split()[:3])
-            if a not in taken and name & _words(around):
+            if a not in taken and (name & _words(around) or
+                                   year and re.fullmatch(r"(1[89]|20)\d\d", lit)):
                 out.append(lit)
         return list(dict.fromkeys(out))
 
