@@ -190,3 +190,16 @@ def test_decoder_writes_the_radius_unit_and_the_enumeration_keeps_it(bfcl_decode
     assert args["radius"] in (5, 10) and args["unit"] == "cm"  # the copied number's unit
     calls = expand(q, {"radius": 5, "unit": "cm"}, props=CIRCLE["parameters"]["properties"])
     assert calls == [{"radius": 5, "unit": "cm"}, {"radius": 10, "unit": "cm"}]
+
+
+def test_a_state_parameter_takes_a_named_state_or_a_named_citys_state():
+    from loracle.agent.bfcl_forms import is_state, states
+    q = "Provide me the official crime rate of violent crime in San Francisco in 2020."
+    assert states(q) == [(55, 68, "CA")]  # not "official": only states and known cities
+    q = "Supermarkets in Miami, and in Los Angeles, California"
+    assert [f for *_, f in states(q)] == ["FL", "CA", "California"]
+    state = {"type": "string", "description": "The state, e.g. CA."}
+    assert is_state("state", state) and not is_state("statement", state)
+    assert canonical("state", state, "San Francisco") == "CA"
+    assert canonical("state", state, "Illinois") == "Illinois"
+    assert canonical("city", {"type": "string"}, "San Francisco") == "San Francisco"

@@ -171,6 +171,25 @@ def tickers(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+def is_state(param: str, spec: dict) -> bool:
+    """A free-text parameter that holds a US state (`state`)."""
+    return spec.get("type") == "string" and not spec.get("enum") and "state" in tokens(param)
+
+
+def states(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, form) of every US state `text` names (the name as written) and every
+    city of _STATE_OF it names outside them (its state's code): "the crime rate in San
+    Francisco" asks for California's, and the model had copied "official"."""
+    from loracle.agent.bfcl_siblings import US_STATES  # bfcl_siblings reads no forms
+    names = "|".join(sorted(map(re.escape, US_STATES), key=len, reverse=True))
+    out = [(m.start(), m.end(), m.group()) for m in re.finditer(rf"\b(?:{names})\b", text)]
+    taken = [(a, b) for a, b, _ in out]
+    for city, code in _STATE_OF.items():
+        out += [(m.start(), m.end(), code) for m in re.finditer(rf"\b{re.escape(city)}\b", text)
+                if not any(a <= m.start() < b for a, b in taken)]
+    return sorted(out)
+
+
 def canonical_forms(question: str, param: str, spec: dict) -> list[tuple[int, int, str]]:
     """The forms `param` chooses among (see the module doc); [] when it copies words."""
     if is_currency(param, spec):
@@ -179,6 +198,8 @@ def canonical_forms(question: str, param: str, spec: dict) -> list[tuple[int, in
         return formulas(question)
     if is_ticker(param, spec):
         return tickers(question)
+    if is_state(param, spec):
+        return states(question)
     return []
 
 
@@ -232,6 +253,9 @@ def canonical(param: str, spec: dict, value):
     if is_currency(param, spec) and len(found := currencies(value)) == 1:
         return found[0][2]
     if is_formula(param, spec) and len(found := formulas(value)) == 1 \
+            and found[0][:2] == (0, len(value)):
+        return found[0][2]
+    if is_state(param, spec) and len(found := states(value)) == 1 \
             and found[0][:2] == (0, len(value)):
         return found[0][2]
     return with_state(value, spec)
