@@ -249,8 +249,8 @@ class BfclAnswerer:
                 many = continue_list(self.dec, q, f, many, region)
             # Nothing follows the first call: it took a later scenario's values ("in 2015
             # ... the same for 2020" decoded as 2020), so the list starts again from the
-            # question's first clauses.
-            # It must come back as a later call: the restart only reorders scenarios.
+            # question's first clauses. The old first call must come back as a later one
+            # (the restart only reorders scenarios), and no call may be written twice.
             if multi and len(many) == 1 and (early := earliest(self.dec, q, f, region, args)):
                 again = continue_list(self.dec, q, f, [early], region)
                 written = [json.dumps(canonical_args(f, c), sort_keys=True) for c in again]

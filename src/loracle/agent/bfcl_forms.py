@@ -14,11 +14,14 @@ one. A US city is written "City, ST" when the parameter's description shows that
 written after the number it measures ("a radius of 4 inches" -> "inches"). A ticker
 parameter ("The ticker symbol of the company") takes the ticker of a company the question
 names ("Apple Inc." -> "AAPL"), or the one it writes after the name ("(MSFT)"): every dev
-ticker value is a code, and the model had copied the name. Pure functions."""
+ticker value is a code, and the model had copied the name. A `state` parameter takes a US
+state the question names, or the state code of a city it names ("San Francisco" -> "CA").
+Pure functions."""
 from __future__ import annotations
 
 import re
 
+from loracle.agent.bfcl_siblings import US_STATES
 from loracle.agent.bfcl_values import _params, _words, tokens
 
 # Longest names first: "Canadian dollars" is CAD before "dollars" is USD.
@@ -80,6 +83,11 @@ _COMPANY = re.compile(r"\b(?P<full>(?P<name>" + "|".join(map(re.escape, sorted(
 _CODE = re.compile(r"\((?P<paren>[A-Z]{1,5})\)|\b(?P<bare>" +
                    "|".join(sorted({c for c in _TICKER_OF.values() if len(c) > 1},
                                    key=len, reverse=True)) + r")\b")
+# A US state as named, and a city of _STATE_OF (the longest name first: "New York City").
+_STATE_NAME = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, US_STATES), key=len,
+                                                      reverse=True)) + r")\b")
+_CITY = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _STATE_OF), key=len,
+                                                reverse=True)) + r")\b")
 _CITY_STATE_EXAMPLE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*, [A-Z]{2}\b")
 _FORMULA_WORDS = {"funct", "func", "polyn", "equat", "expre", "formu"}
 _OPERATOR = re.compile(r"(?<=[\w)])\s*([-+])\s*(?=[\w(])")
@@ -180,13 +188,10 @@ def states(text: str) -> list[tuple[int, int, str]]:
     """(start, end, form) of every US state `text` names (the name as written) and every
     city of _STATE_OF it names outside them (its state's code): "the crime rate in San
     Francisco" asks for California's, and the model had copied "official"."""
-    from loracle.agent.bfcl_siblings import US_STATES  # bfcl_siblings reads no forms
-    names = "|".join(sorted(map(re.escape, US_STATES), key=len, reverse=True))
-    out = [(m.start(), m.end(), m.group()) for m in re.finditer(rf"\b(?:{names})\b", text)]
+    out = [(m.start(), m.end(), m.group()) for m in _STATE_NAME.finditer(text)]
     taken = [(a, b) for a, b, _ in out]
-    for city, code in _STATE_OF.items():
-        out += [(m.start(), m.end(), code) for m in re.finditer(rf"\b{re.escape(city)}\b", text)
-                if not any(a <= m.start() < b for a, b in taken)]
+    out += [(m.start(), m.end(), _STATE_OF[m.group()]) for m in _CITY.finditer(text)
+            if not any(a <= m.start() < b for a, b in taken)]
     return sorted(out)
 
 

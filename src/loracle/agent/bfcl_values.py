@@ -110,6 +110,7 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     numbers as written (without thousands separators), number words ("two dice"), and for
     floats a percentage as the fraction it means. Integers keep only whole numbers."""
     out: list[tuple[int, int, str]] = []
+    sci_spans: list[tuple[int, int]] = []
     frac = spec.get("type") == "float" and _as_fraction(spec)
     for m in _NUM.finditer(question):
         s, end = m.group().replace(",", ""), m.end()
@@ -125,9 +126,10 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
         # "1e-9", "8.854 x 10^-12": the number in scientific notation, whole.
         if sci := _SCI.match(question, end):
             s, end = repr(float(f"{s}e{sci.group(1) or sci.group(2)}")), sci.end()
+            sci_spans.append((m.start(), end))
         out.append((m.start(), end, s))
     # The exponent of a number in scientific notation is no number of its own.
-    out = [x for x in out if not any(a < x[0] < b for a, b, _ in out)]
+    out = [x for x in out if not any(a < x[0] < b for a, b in sci_spans)]
     out += [(m.start(), m.end(), str(_WORD_NUMS[m.group().lower()]))
             for m in re.finditer(r"[A-Za-z]+", question) if m.group().lower() in _WORD_NUMS]
     if spec.get("type") == "integer":
