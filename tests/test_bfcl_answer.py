@@ -365,6 +365,28 @@ def test_values_the_enumeration_kept_are_decoded_again_as_a_continued_call():
     assert a._redecode_kept(q, RECIPE, changed, None) == changed and seen == []
 
 
+def test_a_list_the_enumeration_kept_is_decoded_again_even_when_optional():
+    reserve = {"name": "reserve", "description": "Nature reserves.", "parameters": {
+        "type": "dict", "required": ["location"], "properties": {
+            "location": {"type": "string", "description": "City."},
+            "amenities": {"type": "array", "items": {"type": "string"}, "description": "A."},
+            "radius": {"type": "integer", "description": "Km."}}}}
+    seen = []
+    def dec(question, function, prev=None, region=None, fixed=None):
+        seen.append(fixed)
+        return {"location": "x", "amenities": ["Playgrounds", "Biking Trails"], "radius": 1}
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=dec)
+    q = ("A reserve around Berkeley that has picnic tables and public restrooms, as well as "
+         "one around Tokyo that has playgrounds and biking trails, both within 5 km")
+    first = {"location": "Berkeley", "amenities": ["Picnic Tables", "Public Restrooms"],
+             "radius": 5}
+    many = [first, {**first, "location": "Tokyo"}]
+    # The list is decoded again; the optional scalar (radius) is not, the location is given.
+    assert a._redecode_kept(q, reserve, many, None) == [first, {
+        "location": "Tokyo", "amenities": ["Playgrounds", "Biking Trails"], "radius": 5}]
+    assert seen == [{"location": "Tokyo", "radius": 5}]
+
+
 def test_numbers_listed_without_spaces_are_siblings_and_separators_stay_inside():
     q = "Find the factorial of 5,10 and 15."
     assert bfcl._NUM.findall(q) == ["5", "10", "15"]  # not 510

@@ -276,14 +276,16 @@ class BfclAnswerer:
         the previous call's value ("'Lasagne Bolognese' for serving 4 and another one for
         'Caesar Salad' for serving 2" repeated the dish). The ground truth changes such a
         value 3 times in 4, so the decoder re-decodes it as a continued call (same value
-        or a later one, with the repeat penalty), the enumerated values given."""
+        or a later one, with the repeat penalty), the enumerated values given. So is a list
+        of strings, required or not ("around Berkeley ... that has picnic tables and public
+        restrooms, as well as one around Tokyo ... that has playgrounds and biking
+        trails")."""
         props, req = _params(f)
         props = named_enums(props, q)
         # Kept: the same in every call. A value that varies is enumerated, and one repeated
         # in some calls only belongs to a product ("BRCA1 and BRCA2 in humans and chimps").
-        kept = [p for p in req if all(p in c and c[p] == many[0][p] for c in many)
-                and props[p].get("type") in ("string", "integer", "float")
-                and not props[p].get("enum")]
+        kept = [p for p in props if all(p in c and c[p] == many[0][p] for c in many)
+                and _redecodable(props[p], p in req)]
         if not kept:
             return many
         out = [many[0]]
@@ -340,6 +342,16 @@ class BfclAnswerer:
         if use_adapter and (Path(model_dir) / ADAPTER / "adapter_config.json").is_file():
             a.adapter = str(Path(model_dir) / ADAPTER)
         return a
+
+
+def _redecodable(spec: dict, required: bool) -> bool:
+    """Whether an enumerated call's kept value is decoded again (_redecode_kept): a
+    required free scalar, or a list of strings (an optional one too: a list the question
+    states once per call, "amenities", is rarely required)."""
+    if spec.get("type") == "array":
+        return (spec.get("items") or {}).get("type") == "string"
+    return required and spec.get("type") in ("string", "integer", "float") \
+        and not spec.get("enum")
 
 
 def _trees(model: dict | None) -> str:
