@@ -203,3 +203,33 @@ def test_a_state_parameter_takes_a_named_state_or_a_named_citys_state():
     assert canonical("state", state, "San Francisco") == "CA"
     assert canonical("state", state, "Illinois") == "Illinois"
     assert canonical("city", {"type": "string"}, "San Francisco") == "San Francisco"
+
+
+def test_a_place_keeps_the_country_or_state_the_question_writes_after_it():
+    from loracle.agent.bfcl_places import with_region
+    hotel = {"name": "hotel", "parameters": {"type": "dict", "properties": {
+        "hotel_name": {"type": "string", "description": "Name."},
+        "location": {"type": "string", "description": "The location of the hotel."}}}}
+    q = "Rooms at 'Queens Hotel' in Berlin, Germany and 'Royal Hotel' in Paris, France."
+    assert with_region(q, hotel, {"hotel_name": "Queens Hotel", "location": "Berlin"}) == {
+        "hotel_name": "Queens Hotel", "location": "Berlin, Germany"}
+    assert with_region(q, hotel, {"location": "Paris, France"}) == {"location": "Paris, France"}
+    # US states too; not a city of an enumeration ("Philadelphia, Washington D.C."), not a
+    # parameter that names no place, and not when the function takes the country itself.
+    assert with_region("Parks in New York, New York.", hotel, {"location": "New York"}) == {
+        "location": "New York, New York"}
+    assert with_region("From Philadelphia, Washington D.C. and Miami", hotel,
+                       {"location": "Philadelphia"}) == {"location": "Philadelphia"}
+    assert with_region(q, hotel, {"hotel_name": "Berlin"}) == {"hotel_name": "Berlin"}
+    weather = {"name": "w", "parameters": {"type": "dict", "properties": {
+        "city": {"type": "string", "description": "City."},
+        "country": {"type": "string", "description": "Country."}}}}
+    assert with_region("Weather in Tokyo, Japan", weather, {"city": "Tokyo"}) == {"city": "Tokyo"}
+
+
+def test_a_country_after_a_citys_comma_is_no_sibling_but_countries_enumerate():
+    from loracle.agent.bfcl_enumerate import alternatives
+    q = "Hotels in Berlin, Germany and Paris, France for May."
+    assert alternatives(q, "Berlin") == ["Berlin", "Paris"]
+    assert alternatives("The GDP of Germany, France and Italy.", "Germany") == [
+        "Germany", "France", "Italy"]

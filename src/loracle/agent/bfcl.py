@@ -29,6 +29,7 @@ from loracle.agent.bfcl_lists import (adds_nothing, clause_spans,  # noqa: F401 
                                       continue_list, earliest)
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
+from loracle.agent.bfcl_places import with_region
 from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
@@ -257,7 +258,9 @@ class BfclAnswerer:
                 if args in again[1:] and len(set(written)) == len(written):
                     many = again
             tasks.append((f, many, region))
-        return [{"name": f["name"], "arguments": canonical_args(f, self._refill(q, f, a))}
+        # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
+        return [{"name": f["name"],
+                 "arguments": canonical_args(f, with_region(q, f, self._refill(q, f, a)))}
                 for (f, _, _), many in zip(tasks, share_values(q, tasks)) for a in many]
 
     def _refill(self, q: str, f: dict, call: dict) -> dict:

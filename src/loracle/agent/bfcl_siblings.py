@@ -20,6 +20,20 @@ US_STATES = frozenset(
     "Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming".split()) | {
     "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
     "Rhode Island", "South Carolina", "South Dakota", "West Virginia"}
+# A country after a city's comma is the city's too ("Berlin, Germany and Paris, France").
+COUNTRIES = frozenset(
+    "Afghanistan Albania Algeria Argentina Armenia Australia Austria Bangladesh Belgium "
+    "Bolivia Brazil Bulgaria Cambodia Cameroon Canada Chile China Colombia Croatia Cuba Cyprus "
+    "Denmark Ecuador Egypt England Estonia Ethiopia Finland France Germany Ghana Greece "
+    "Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy Jamaica Japan Jordan "
+    "Kenya Kuwait Latvia Lebanon Lithuania Luxembourg Malaysia Mexico Morocco Nepal "
+    "Netherlands Nigeria Norway Pakistan Peru Philippines Poland Portugal Qatar Romania "
+    "Russia Scotland Serbia Singapore Slovakia Slovenia Spain Sweden Switzerland Taiwan "
+    "Tanzania Thailand Tunisia Turkey Uganda Ukraine Uruguay Venezuela Vietnam Wales Zimbabwe "
+    "USA US UK UAE".split()) | {
+    "United States", "United States of America", "United Kingdom", "United Arab Emirates",
+    "New Zealand", "South Africa", "South Korea", "North Korea", "Saudi Arabia", "Sri Lanka",
+    "Czech Republic", "Costa Rica", "Dominican Republic", "Hong Kong", "Puerto Rico"}
 _CAP_RUN = re.compile(r"(?:[ ]+[A-Z][\w$&'-]*(?:\.[A-Z]\.?)*)+")  # " United", " D.C."
 _SEP = r"\s*(?:,\s*(?:and|or)?|and|or|&|vs\.?|versus)\s+(?:then\s+|also\s+|the\s+)?"
 _TUPLE = r"\(\s*(-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)+)\s*\)"
@@ -84,8 +98,8 @@ def located(question: str, value: Any, avoid: frozenset = frozenset(),
                     run := _CAP_RUN.match(question, at + end)) and \
                     len(it.split()) + len(run.group().split()) <= 5:
                 it, end = it + run.group(), run.end() - at
-            if (re.fullmatch(r"[A-Z]{2,3}", it) or it in US_STATES) and \
-                    mm.group(0).lstrip()[:1] == ",":
+            if (re.fullmatch(r"[A-Z]{2,3}", it) or it in US_STATES or it in COUNTRIES
+                    and value not in COUNTRIES) and mm.group(0).lstrip()[:1] == ",":
                 at += end  # "New York, NY and ...": the city's state, no sibling
                 continue
             # "Taylor Swift and Maroon 5, with a ..." : a capitalised list stays capitalised,
