@@ -470,3 +470,17 @@ def test_an_object_starting_from_rest_has_initial_velocity_zero(bfcl_decoder):
     assert first["initial_velocity"] in (0, 20)
     if first["initial_velocity"] == 0:
         assert bfcl_decoder(q, KIN, prev=[first])["initial_velocity"] in (0, 20)
+
+
+def test_two_numbers_of_one_call_come_from_different_places(bfcl_decoder):
+    f = {"name": "sum_of_multiples", "description": "Sum of multiples in a range.",
+         "parameters": {"type": "dict", "required": ["lower_limit", "upper_limit"],
+                        "properties": {"lower_limit": {"type": "integer", "description": "Lo."},
+                                       "upper_limit": {"type": "integer", "description": "Hi."}}}}
+    for q in ("Find the sum of all the multiples of 3 between 1 and 1000.",
+              "Sum the multiples of 7 from 20 to 300, please."):
+        args = bfcl_decoder(q, f)  # whatever the (random) model picks, not one number twice
+        assert args["lower_limit"] != args["upper_limit"], (q, args)
+    # ... unless the question writes it twice.
+    args = bfcl_decoder("Multiples between 5 and 5.", f)
+    assert args == {"lower_limit": 5, "upper_limit": 5}

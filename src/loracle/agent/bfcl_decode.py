@@ -201,6 +201,11 @@ class LMArgDecoder(ConstrainedLM):
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
             found = self._where(number_spans(question, spec), lambda x: x[0])
+            # A number another parameter of this call took is not this one's ("between 1
+            # and 1000" had given both limits 1; 14 of 1,284 dev pairs of numeric values in
+            # one call are equal, and 11 of those are written twice).
+            taken = {s[0] for s in (*self.positions.values(), *self.fixed_spans.values()) if s}
+            found = [x for x in found if x[0] not in taken] or found
             if rest := self._where(rest_spans(question, self.param), lambda x: x[0]):
                 # "started from rest ... at 9.8 m/s^2 for 5 seconds": the initial velocity is
                 # 0 or a number stated after its name ("with an initial velocity of 10").
