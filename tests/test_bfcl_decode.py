@@ -81,6 +81,10 @@ def test_flags_only_when_named():
     assert flag_asked("include_human_impact", "growth for 5 years including human impact")
     assert not flag_asked("include_human_impact", "growth of the forest for 5 years")
     assert not flag_asked("detailed", "Who discovered it?")
+    # A name's abbreviation is named by the word written out.
+    assert flag_asked("include_stats", "The last game played by Liverpool. Include its statistics.")
+    assert flag_asked("extra_info", "The movie, with additional information like its cast.")
+    assert not flag_asked("include_stats", "The last game played by Liverpool.")
 
 
 def test_each_function_reads_its_own_clause():

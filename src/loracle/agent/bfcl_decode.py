@@ -37,10 +37,17 @@ _LIST_GAP = re.compile(r"['\"]?[\s,]*(?:(?:[A-Za-z-]+\s+)?(?:and|or|&|plus|as we
 _FLAG_FILLER = set("inclu is use get with show retur flag enabl shoul want need".split())
 
 
+# Abbreviations in parameter names, as a question writes them out ("include_stats":
+# "Include its statistics").
+_ABBREVIATIONS = {"stats": "statistics", "info": "information", "temp": "temperature",
+                  "desc": "description", "num": "number", "avg": "average", "img": "image",
+                  "addr": "address", "qty": "quantity", "pct": "percentage"}
+
+
 def flag_asked(param: str, question: str) -> bool:
     """An optional boolean is set only when the question names it ("including human impact"
     for include_human_impact): half of the name's content words must appear."""
-    w = _words(param) - _FLAG_FILLER
+    w = _words(" ".join(_ABBREVIATIONS.get(t, t) for t in tokens(param))) - _FLAG_FILLER
     return bool(w) and len(w & _words(question)) / len(w) >= 0.5
 
 
