@@ -432,6 +432,22 @@ def test_values_a_description_lists_bound_the_value_when_the_question_names_one(
     assert args["suit"] == "hearts" and args["detail_level"] == "detailed"
 
 
+def test_a_list_whose_examples_the_question_names_takes_those(bfcl_decoder):
+    from loracle.agent.bfcl_values import example_values, named_enums
+    f = {"name": "find_restaurants", "description": "Restaurants.", "parameters": {
+        "type": "dict", "required": ["food_type"], "properties": {
+            "food_type": {"type": "string", "description": "The type of food."},
+            "dietary_requirements": {"type": "array", "items": {"type": "string"},
+                                     "description": "Special dietary requirements, e.g. "
+                                                    "vegan, gluten-free. Default is empty."}}}}
+    diet = f["parameters"]["properties"]["dietary_requirements"]
+    assert example_values(diet) == ["vegan", "gluten-free"]
+    assert example_values(CARD["parameters"]["properties"]["city"]) == []  # not a list
+    assert "enum" not in named_enums({"d": diet}, "Thai food for me")["d"]["items"]  # none named
+    args = bfcl_decoder("Thai food restaurants with a vegan menu, please.", f)
+    assert args.get("dietary_requirements") == ["vegan"]  # whatever the (random) model
+
+
 RECIPE = {"name": "recipe_search", "description": "Find recipes.", "parameters": {
     "type": "dict", "required": ["ingredients"], "properties": {
         "ingredients": {"type": "array", "items": {"type": "string"}, "description": "Items."}}}}

@@ -304,13 +304,35 @@ def described_values(spec: dict) -> list[str]:
     return vals if len(vals) > 1 else []
 
 
+_EXAMPLES = re.compile(r"(?:\be\.g\.?,?|such as|for example,?)\s+(.+?)(?:\.(?:\s|$)|$|\))")
+
+
+def example_values(spec: dict) -> list[str]:
+    """The examples a list-of-strings parameter's description gives ("Special dietary
+    requirements, e.g. vegan, gluten-free"): each of at most three words."""
+    item = spec.get("items") or {}
+    if spec.get("type") != "array" or item.get("type") != "string" or item.get("enum"):
+        return []
+    m = _EXAMPLES.search(str(spec.get("description", "")))
+    vals = [v.strip(" '\"") for v in re.split(r",|\bor\b|\band\b", m.group(1))] if m else []
+    return [v for v in dict.fromkeys(vals) if v and len(v.split()) <= 3]
+
+
 def named_enums(props: dict, question: str) -> dict:
     """`props` with an enum for each string parameter whose described values (above) the
     question names: "a heart card" is 'hearts', "detail information" is 'detailed'. Where
     the question names one, the ground truth takes one of those named in 88 of 97 dev
-    values, and 2 more want none (the decoder had copied "heart", "detail", "gas-powered")."""
-    return {p: {**s, "enum": vals} if (vals := described_values(s))
-            and enum_mentions(question, vals) else s for p, s in props.items()}
+    values, and 2 more want none (the decoder had copied "heart", "detail", "gas-powered").
+    So for a list of strings whose examples the question names: its items take those
+    ("I am a vegan": dietary_requirements=["vegan"]; 5 of 5 such dev lists)."""
+    out = {}
+    for p, s in props.items():
+        if (vals := described_values(s)) and enum_mentions(question, vals):
+            s = {**s, "enum": vals}
+        elif (vals := example_values(s)) and enum_mentions(question, vals):
+            s = {**s, "items": {**s["items"], "enum": vals}}
+        out[p] = s
+    return out
 
 
 def enum_of(spec: dict) -> list | None:
