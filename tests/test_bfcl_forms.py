@@ -233,3 +233,10 @@ def test_a_country_after_a_citys_comma_is_no_sibling_but_countries_enumerate():
     assert alternatives(q, "Berlin") == ["Berlin", "Paris"]
     assert alternatives("The GDP of Germany, France and Italy.", "Germany") == [
         "Germany", "France", "Italy"]
+
+
+def test_a_country_parameter_takes_the_country_of_a_demonym():
+    assert canonical("country", {"type": "string"}, "German") == "Germany"
+    assert canonical("country_name", {"type": "string"}, "Japanese") == "Japan"
+    assert canonical("country", {"type": "string"}, "Germany") == "Germany"
+    assert canonical("cuisine", {"type": "string"}, "German") == "German"  # not a country

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from loracle.agent.bfcl_places import country_form
 from loracle.agent.bfcl_siblings import US_STATES
 from loracle.agent.bfcl_values import _params, _words, tokens
 
@@ -250,7 +251,8 @@ def with_state(value: str, spec: dict) -> str:
 def canonical(param: str, spec: dict, value):
     """A decoded value in the form the parameter takes: a stated currency as its code, a
     stated formula in Python syntax, a company as its ticker, a US city with its state where
-    the description shows that form; anything else as it is."""
+    the description shows that form, a country's demonym as the country (bfcl_places);
+    anything else as it is."""
     if not isinstance(value, str):
         return value
     if is_ticker(param, spec) and len(found := tickers(value)) == 1:
@@ -263,7 +265,7 @@ def canonical(param: str, spec: dict, value):
     if is_state(param, spec) and len(found := states(value)) == 1 \
             and found[0][:2] == (0, len(value)):
         return found[0][2]
-    return with_state(value, spec)
+    return with_state(country_form(param, value), spec)
 
 
 def canonical_args(function: dict, args: dict) -> dict:

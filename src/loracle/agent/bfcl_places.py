@@ -4,7 +4,9 @@ writes "City, Region" (a country or a US state after the comma) and a value is t
 the whole, the whole is accepted 85 times in 101 and the city alone 57 (44 values accept
 only the whole, 16 only the city). The 16 are cities of functions that take the country or
 state in a parameter of its own (`city`, `country`) and enumerations ("Philadelphia,
-Washington D.C."): `with_region` leaves those alone. Pure functions."""
+Washington D.C."): `with_region` leaves those alone. A `country` parameter given a
+demonym ("key war events in German history") takes the country ("Germany"). Pure
+functions."""
 from __future__ import annotations
 
 import re
@@ -38,3 +40,20 @@ def with_region(question: str, function: dict, args: dict) -> dict:
             if m:
                 out[p] = f"{v}, {m.group(1)}"
     return out
+
+
+_DEMONYM = {
+    "American": "United States", "Australian": "Australia", "Brazilian": "Brazil",
+    "British": "United Kingdom", "Canadian": "Canada", "Chinese": "China", "Dutch":
+    "Netherlands", "Egyptian": "Egypt", "English": "England", "French": "France", "German":
+    "Germany", "Greek": "Greece", "Indian": "India", "Irish": "Ireland", "Italian": "Italy",
+    "Japanese": "Japan", "Korean": "South Korea", "Mexican": "Mexico", "Polish": "Poland",
+    "Portuguese": "Portugal", "Russian": "Russia", "Scottish": "Scotland", "Spanish": "Spain",
+    "Swedish": "Sweden", "Swiss": "Switzerland", "Turkish": "Turkey"}
+
+
+def country_form(param: str, value):
+    """A demonym as its country for a parameter named for a country; else the value."""
+    if isinstance(value, str) and "country" in param.lower():
+        return _DEMONYM.get(value.strip(), value)
+    return value
