@@ -333,10 +333,22 @@ def test_names_before_the_same_noun_are_siblings():
 
 
 def test_a_string_another_param_holds_is_no_sibling():
-    q = "Get me the exchange rates of USD to AUD and USD to CAD."
+    q = "Get me the exchange rate of USD against AUD and USD."
     assert alternatives(q, "AUD") == ["AUD", "USD"]  # the enumeration as written ...
     # ... but no call converts USD to USD.
     assert expand(q, {"base": "USD", "target": "AUD"}) == [{"base": "USD", "target": "AUD"}]
+
+
+def test_pairs_with_the_same_source_enumerate_their_targets():
+    q = "Get me the exchange rates of USD to AUD and USD to CAD."
+    assert alternatives(q, "AUD") == ["AUD", "CAD"]
+    assert expand(q, {"base": "USD", "target": "AUD"}) == [
+        {"base": "USD", "target": "AUD"}, {"base": "USD", "target": "CAD"}]
+    q = "Convert 100 USD to EUR and 200 USD to British Pounds."
+    assert expand(q, {"amount": 100, "from": "USD", "to": "EUR"}) == [
+        {"amount": 100, "from": "USD", "to": "EUR"},
+        {"amount": 200, "from": "USD", "to": "British Pounds"}]
+    assert alternatives("Directions from Boston to New York.", "New York") == ["New York"]
 
 
 RECIPE = {"name": "recipe", "description": "A recipe.", "parameters": {

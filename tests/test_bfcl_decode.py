@@ -504,3 +504,14 @@ def test_two_numbers_of_one_call_come_from_different_places(bfcl_decoder):
     # ... unless the question writes it twice.
     args = bfcl_decoder("Multiples between 5 and 5.", f)
     assert args == {"lower_limit": 5, "upper_limit": 5}
+
+
+def test_a_given_value_is_no_option_for_a_parameter_decoded_before_it(bfcl_decoder):
+    fx = {"name": "get_exchange_rate", "description": "Exchange rate.", "parameters": {
+        "type": "dict", "required": ["base_currency", "target_currency"], "properties": {
+            "base_currency": {"type": "string", "description": "The base currency."},
+            "target_currency": {"type": "string", "description": "The target currency."}}}}
+    q = "Get me the exchange rates of the following pairs: USD to AUD and USD to CAD?"
+    for given in ("CAD", "AUD", "USD"):
+        args = bfcl_decoder(q, fx, fixed={"target_currency": given})
+        assert args["target_currency"] == given and args["base_currency"] != given, args

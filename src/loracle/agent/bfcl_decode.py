@@ -359,6 +359,11 @@ class LMArgDecoder(ConstrainedLM):
         last_pos = self.positions if prev else {}
         self.positions = {}
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
+        # A given string holds its place before any value is decoded, whatever the parameter
+        # order ("USD to AUD and USD to CAD": the second call's base, decoded before its
+        # given target CAD, had taken CAD).
+        for v in (fixed or {}).values():
+            self._hold(v)
         for p, spec in props.items():
             t, required = spec.get("type"), p in req
             self.param = p
@@ -366,7 +371,6 @@ class LMArgDecoder(ConstrainedLM):
             if fixed and p in fixed:  # given (by the enumeration rule): read, not decoded
                 args[p] = fixed[p]
                 pending += lead + literal(canonical(p, spec, fixed[p]))
-                self._hold(fixed[p])
                 if t in ("integer", "float"):  # where it stands, for a unit after it only
                     self.fixed_spans[p] = next(((a, b) for a, b, lit in number_spans(
                         question, spec) if parse_value(lit, spec) == fixed[p]), None)

@@ -54,6 +54,23 @@ def _first(pattern: str, question: str, within, flags: int = 0):
                 ms[0] if ms else None)
 
 
+def _paired_targets(question: str, value: str, m: re.Match) -> list[tuple]:
+    """"USD to AUD and USD to CAD": the value's siblings are the targets that follow the same
+    source and connector again (the enumeration as written would pair AUD with USD)."""
+    pre = re.search(r"([\w$.&'-]+)\s+(to|into)\s+$", question[:m.start()])
+    if not pre:
+        return []
+    n, more = len(value.split()), []
+    for x in re.finditer(rf"\b{re.escape(pre.group(1))}\s+{pre.group(2)}\s+"
+                         rf"(\S+(?:\s+\S+){{{n - 1}}})", question[m.end():]):
+        it, end = x.group(1), m.end() + x.end(1)
+        # A capitalised target is its whole run of capitalised words ("British Pounds").
+        if it[:1].isupper() and (run := _CAP_RUN.match(question, end)):
+            it += run.group()
+        more.append((it.rstrip(".,;?!"), m.end() + x.start(1)))
+    return [(value, m.start())] + more if more else []
+
+
 def located(question: str, value: Any, avoid: frozenset = frozenset(),
             within: list[tuple[int, int]] | None = None) -> list[tuple]:
     """`alternatives` with where each item stands in the question: (value, char offset), the
@@ -71,6 +88,8 @@ def located(question: str, value: Any, avoid: frozenset = frozenset(),
         m = _first(re.escape(value), question, within, re.I)
         if not m or not value.strip():
             return [(value, -1)]
+        if pairs := _paired_targets(question, value, m):
+            return pairs
         q0 = question[m.start() - 1:m.start()]
         ctx = re.search(r"([A-Za-z]+\W+[A-Za-z]+\W*)$", question[:m.start()])
         if q0 in "'\"" and q0 and ctx:  # "SNP ID 'rs1' ... SNP ID 'rs2'": quoted siblings
