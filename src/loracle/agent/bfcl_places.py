@@ -36,9 +36,12 @@ def with_region(question: str, function: dict, args: dict) -> dict:
     out = dict(args)
     for p, v in args.items():
         if isinstance(v, str) and v and is_place(p, props.get(p, {})):
-            m = re.search(r"(?<![\w-])" + re.escape(v) + _REGION.pattern, question)
-            if m:
-                out[p] = f"{v}, {m.group(1)}"
+            # Each place the value is written at (overlapping too), the first with a region
+            # after it: the region alternation is compiled once, not per value.
+            for at in re.finditer(r"(?<![\w-])(?=" + re.escape(v) + ")", question):
+                if m := _REGION.match(question, at.start() + len(v)):
+                    out[p] = f"{v}, {m.group(1)}"
+                    break
     return out
 
 
