@@ -31,6 +31,7 @@ from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_f
                                      gate_score, repeat_log_odds)
 from loracle.agent.bfcl_places import with_region
 from loracle.agent.bfcl_poly import coefficient_calls
+from loracle.agent.bfcl_scenarios import by_scenario
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
@@ -257,6 +258,10 @@ class BfclAnswerer:
                 written = [json.dumps(canonical_args(f, c), sort_keys=True) for c in again]
                 if args in again[1:] and len(set(written)) == len(written):
                     many = again
+            # As many sentences stating the function's numbers as calls: call i reads
+            # sentence i (bfcl_scenarios).
+            if multi and len(many) > 1:
+                many = by_scenario(self.dec, q, f, many, region)
             tasks.append((f, many, region))
         # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
         return [{"name": f["name"],
