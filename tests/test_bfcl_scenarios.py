@@ -1,4 +1,5 @@
-"""One call per scenario sentence (loracle.agent.bfcl_scenarios): fake decoders, no LM."""
+"""Which calls a question asks for: one per scenario sentence (loracle.agent.bfcl_scenarios),
+none for a verb of the question (bfcl_lists.asks). Fake decoders, no LM."""
 from __future__ import annotations
 
 import re
@@ -92,3 +93,24 @@ def test_the_answerer_reads_each_scenario_from_its_sentence():
     calls = [c["arguments"] for c in a.answer(row)]
     assert [(c["amount"], c["rate"], c["years"], c["fund"]) for c in calls] == [
         (5000, 0.07, 5, "Fund A"), (8000, 0.05, 7, "Fund B")]
+
+
+MRI = {"name": "get_mri_report", "description": "MRI report of a patient.", "parameters": {
+    "type": "dict", "required": ["patient_id"], "properties": {
+        "patient_id": {"type": "string", "description": "The patient's id."}}}}
+
+
+def test_a_verb_of_the_question_is_no_further_call():
+    from loracle.agent.bfcl_enumerate import expand
+    from loracle.agent.bfcl_lists import asks
+    q = "Given patient with id 546382, retrieve their brain MRI report."
+    first = {"patient_id": "546382"}
+    assert len(expand(q, first)) == 2  # the enumeration rule reads "retrieve" as an id
+    def dec(question, function, prev=None, region=None, fixed=None, fresh=frozenset()):
+        return dict(first)
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=dec, threshold=0.0)
+    row = {"id": "simple_0", "question": [[{"role": "user", "content": q}]], "function": [MRI]}
+    assert a.answer(row) == [{"name": "get_mri_report", "arguments": first}]
+    assert asks({"diet": "takes", "n": 2}, {"diet": "vegan", "n": 2})
+    assert not asks({"diet": "takes", "n": 3}, {"diet": "takes", "n": 2})  # unchanged
+    assert not asks({"city": "Tokyo"}, {"city": "Paris"})

@@ -25,8 +25,8 @@ import numpy as np
 
 from loracle.agent.bfcl_enumerate import drop_foreign, expand
 from loracle.agent.bfcl_forms import canonical_args
-from loracle.agent.bfcl_lists import (adds_nothing, clause_spans,  # noqa: F401 (re-exported)
-                                      continue_list, earliest)
+from loracle.agent.bfcl_lists import (adds_nothing, asks,  # noqa: F401 (re-exported)
+                                      clause_spans, continue_list, earliest)
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
 from loracle.agent.bfcl_places import with_region
@@ -243,6 +243,8 @@ class BfclAnswerer:
             args = drop_foreign(q, self.dec(q, f, region=region), req, avoid)
             multi = self.is_multi(_text(q, region), f, args, len(chosen))
             many = expand(q, args, avoid, props, region) if multi else [args]
+            # "id 546382, retrieve their MRI report": "retrieve" is no second id.
+            many = [c for k, c in enumerate(many) if k == 0 or not asks(c, args)]
             if len(many) > 1:
                 many = self._redecode_kept(q, f, many, region)
             # No lexical enumeration: the decoder continues the list, each new call taking

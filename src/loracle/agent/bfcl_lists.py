@@ -46,6 +46,22 @@ def marks_only(call: dict, req: list[str]) -> bool:
     return any(set(tokens(v)) <= _MARKERS | _STOP for v in vals)
 
 
+# Verbs a question asks with ("retrieve their MRI report", "change size to", "takes under 30
+# minutes"). No dev ground-truth value starts with one outside a quoted sentence (1 of
+# them: "Do not forget ..."), so a continued call whose new value does is the question's
+# wording, not another call.
+_ASKING = frozenset("retrieve retrieves change changes take takes find finds get gets "
+                    "calculate calculates compute show give tell provide search book check "
+                    "fetch make makes is are was were has have using use uses want wants "
+                    "need needs".split())
+
+
+def asks(call: dict, last: dict) -> bool:
+    """Whether a value the call changes from the last one starts with such a verb."""
+    return any(isinstance(v, str) and v != last.get(p) and tokens(v)[:1] and
+               tokens(v)[0] in _ASKING for p, v in call.items())
+
+
 def continue_list(dec, q: str, f: dict, many: list[dict], region) -> list[dict]:
     """The list continued by the decoder, each new call taking values stated later in
     the question. A repeat, a call that adds nothing, or one missing a required value
@@ -55,7 +71,7 @@ def continue_list(dec, q: str, f: dict, many: list[dict], region) -> list[dict]:
     while len(many) < 6:
         nxt = dec(q, f, prev=many, region=region)
         if not nxt or nxt in many or adds_nothing(nxt, many) or \
-                not set(req) & set(many[0]) <= set(nxt):
+                not set(req) & set(many[0]) <= set(nxt) or asks(nxt, many[-1]):
             break
         many.append(nxt)
     return many
