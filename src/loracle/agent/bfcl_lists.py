@@ -48,8 +48,8 @@ def marks_only(call: dict, req: list[str]) -> bool:
 
 # Verbs a question asks with ("retrieve their MRI report", "change size to", "takes under 30
 # minutes"). No dev ground-truth value starts with one outside a quoted sentence (1 of
-# them: "Do not forget ..."), so a continued call whose new value does is the question's
-# wording, not another call.
+# them: "Do not forget ..."), so a later call (enumerated or continued) whose new value
+# does is the question's wording, not another call.
 _ASKING = frozenset("retrieve retrieves change changes take takes find finds get gets "
                     "calculate calculates compute show give tell provide search book check "
                     "fetch make makes is are was were has have using use uses want wants "
