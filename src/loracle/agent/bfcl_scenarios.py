@@ -30,6 +30,12 @@ _ITEM_NUMBER = re.compile(r"(?m)^\s*\d+[.)]\s")
 _ANY_NUMBER = {"type": "float"}
 
 
+def _required_numbers(function: dict) -> list[str]:
+    """The function's required integer and float parameters."""
+    props, req = _params(function)
+    return [p for p in req if props.get(p, {}).get("type") in ("integer", "float")]
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the text's sentences."""
     cuts = [0] + [m.end() for m in _END.finditer(text)]
@@ -41,8 +47,7 @@ def scenario_spans(question: str, function: dict,
     """The sentences (within `region`, the function's clauses, when given) that state at
     least as many numbers as the function has required numeric parameters; none when it
     has no such parameter."""
-    props, req = _params(function)
-    need = sum(props.get(p, {}).get("type") in ("integer", "float") for p in req)
+    need = len(_required_numbers(function))
     if need < 2:  # one number per sentence says little (a "5 bins each" sentence)
         return []
     items = {i for m in _ITEM_NUMBER.finditer(question) for i in range(m.start(), m.end())}
@@ -69,8 +74,9 @@ def by_scenario(dec, question: str, function: dict, many: list[dict],
     if len(many) < 2 or len(spans) != len(many):
         return many
     props, req = _params(function)
-    numeric = [p for p in req if props.get(p, {}).get("type") in ("integer", "float")]
+    numeric = _required_numbers(function)
     strings = [p for p in req if props.get(p, {}).get("type") == "string"]
+    texts = [question[a:b].lower() for a, b in spans]
     out: list[dict] = []
     for i, (call, span) in enumerate(zip(many, spans)):
         # The earlier calls are in the prompt (the model knows which call it writes), but
@@ -81,8 +87,7 @@ def by_scenario(dec, question: str, function: dict, many: list[dict],
         take = [p for p in numeric if p in new]
         # A string stated only in another scenario's sentence, where the new one is stated in
         # this call's own ("$8000 in Microsoft ... $10000 in Amazon": not Microsoft twice).
-        others = [question[a:b].lower() for j, (a, b) in enumerate(spans) if j != i]
-        own = question[span[0]:span[1]].lower()
+        own, others = texts[i], texts[:i] + texts[i + 1:]
         take += [p for p in strings if isinstance(call.get(p), str) and isinstance(
             new.get(p), str) and call[p].lower() not in own and new[p].lower() in own
             and any(call[p].lower() in o for o in others)]
