@@ -17,6 +17,7 @@ import json
 import re
 from typing import Callable
 
+from loracle.agent.bfcl_dicts import declared, decode_dict, stated_dicts
 from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms, currency_side,
                                       paid, stated_unit)
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
@@ -378,7 +379,9 @@ class LMArgDecoder(ConstrainedLM):
             if t == "boolean" and not required and not flag_asked(p, question):
                 continue
             is_list = t in ("array", "tuple")
-            opener = '"' if t in ("string", "any") else "[" if is_list else ""
+            is_dict = required and declared(spec)
+            opener = '"' if t in ("string", "any") else "[" if is_list else "{" if is_dict \
+                else ""
             start = self.cache.get_seq_length()
             logits = self._step(self._ids(pending + lead + opener))
             self.last_span, self.keep, self.picked, stated = None, None, [], False
@@ -397,6 +400,11 @@ class LMArgDecoder(ConstrainedLM):
                 self.span_param = None
             elif required and is_list:
                 value = self._array(logits, question, spec)
+            elif is_dict:  # {"min": 500000.0, "max": 800000.0} (bfcl_dicts)
+                value = decode_dict(self, question, p, spec)
+                self.last_span = None
+            elif required and t == "dict" and (written := stated_dicts(question, self.region)):
+                value = written[0]  # "the grade dictionary {'Math': 85, ...}"
             elif not required and (unit := stated_unit(
                     question, p, spec, props, {**self.fixed_spans, **self.positions})):
                 value, stated = unit, True  # "a radius of 4 inches": unit="inches"

@@ -54,7 +54,10 @@ def span_stop(source: str, start: int) -> int:
 
 
 def literal(v) -> str:
-    """A value as the Python call text the model reads ("Paris" quoted, 5 bare)."""
+    """A value as the Python call text the model reads ("Paris" quoted, 5 bare; a dict's
+    keys and strings double-quoted, as bfcl_dicts decodes them)."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {literal(x)}" for k, x in v.items()) + "}"
     return json.dumps(v) if isinstance(v, str) else repr(v)
 
 
