@@ -34,6 +34,7 @@ from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_scenarios import by_scenario
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
+from loracle.agent.bfcl_toggles import toggled
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
 from loracle.errors import InputError
 from loracle.io import atomic_write_text, read_jsonl
@@ -264,6 +265,8 @@ class BfclAnswerer:
             # sentence i (bfcl_scenarios).
             if multi and len(many) > 1:
                 many = by_scenario(self.dec, q, f, many, region)
+            # "isothermal ... What if it is not isothermal?": one call per saying.
+            many = toggled(q, f, many)
             tasks.append((f, many, region))
         # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
         return [{"name": f["name"],
