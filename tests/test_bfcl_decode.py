@@ -58,6 +58,10 @@ def test_dates_in_the_format_the_parameter_asks_for():
     q = "Book from May 12, 2022 until 1st June 2022 (or 2022-06-03, 06/04/2022)."
     assert [d.isoformat() for d in dates_in(q)] == ["2022-05-12", "2022-06-01",
                                                      "2022-06-03", "2022-06-04"]
+    # The year first, dashes month first, and a date without a year after one with it.
+    q2 = "Not 20th June: from 2023 April 4th to April 8th, or 12-01-2022, not March 2021."
+    assert [d.isoformat() for d in dates_in(q2)] == ["2023-04-04", "2023-04-08", "2022-12-01"]
+    assert dates_in("Either July 1st or 20th June.") == []  # no year anywhere
     assert date_format({"description": "Check-in date in MM-DD-YYYY."}) == "%m-%d-%Y"
     assert date_format({"description": "The city."}) is None
     assert rewrites(q, {"description": "Start date."})[:2] == ["2022-05-12", "2022-06-01"]

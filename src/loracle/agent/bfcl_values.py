@@ -168,20 +168,31 @@ def number_lists(question: str) -> list[tuple[int, int, str]]:
 
 def dates_in(question: str) -> list[date]:
     """Calendar dates written with a year: "Jan 28, 2021", "1st June 2022", "Jun.20,2022",
-    "June01 2023", "2022-06-01", "2022/06/01", "06/01/2022" (month first, as in US text)."""
-    out = []
+    "June01 2023", "2023 April 4th", "2022-06-01", "2022/06/01", "06/01/2022" and
+    "12-01-2022" (month first, as in US text); and a date written without one ("to April
+    8th") when an earlier date of the question gives the year ("from 2023 April 4th")."""
+    out = []  # (where, year, month, day); year None when the date states none
     q = question.lower()
-    for m in re.finditer(_MONTH_RE + r"\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})", q):
-        out.append((int(m.group(3)), _MONTHS.index(m.group(1)) + 1, int(m.group(2))))
-    for m in re.finditer(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE +
-                         r",?\s*(\d{4})", q):
-        out.append((int(m.group(3)), _MONTHS.index(m.group(2)) + 1, int(m.group(1))))
+    day = r"(\d{1,2})(?:st|nd|rd|th)?\b"
+    for m in re.finditer(_MONTH_RE + r"\s*" + day + r"(?:,?\s*(\d{4}))?", q):
+        out.append((m.start(), m.group(3), _MONTHS.index(m.group(1)) + 1, int(m.group(2))))
+    for m in re.finditer(day + r"\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s*(\d{4}))?", q):
+        out.append((m.start(), m.group(3), _MONTHS.index(m.group(2)) + 1, int(m.group(1))))
+    for m in re.finditer(r"(\d{4}),?\s+" + _MONTH_RE + r"\s*" + day, q):
+        out.append((m.start(), m.group(1), _MONTHS.index(m.group(2)) + 1, int(m.group(3))))
     for m in re.finditer(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", q):
-        out.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    for m in re.finditer(r"(\d{1,2})/(\d{1,2})/(\d{4})", q):
-        out.append((int(m.group(3)), int(m.group(1)), int(m.group(2))))
+        out.append((m.start(), m.group(1), int(m.group(2)), int(m.group(3))))
+    for m in re.finditer(r"(?<!\d)(\d{1,2})([-/])(\d{1,2})\2(\d{4})", q):
+        out.append((m.start(), m.group(4), int(m.group(1)), int(m.group(3))))
+    dated, year = [], None
+    for at, y, mo, d in sorted(out, key=lambda x: (x[0], x[1] is None)):
+        if y is not None:
+            year = int(y)
+        elif year is None or any(a <= at < a + 12 for a, yy, *_ in out if yy):
+            continue  # no year yet, or part of a date written with one ("4th 2023 ...")
+        dated.append((int(y) if y else year, mo, d))
     valid = []
-    for y, mo, d in out:
+    for y, mo, d in dated:
         try:
             valid.append(date(y, mo, d))
         except ValueError:
