@@ -5,12 +5,14 @@ the call: each property is a required value of its own type, copied from the que
 a top-level one ("a budget range of $500,000 to $800,000" gives min 500000, max 800000).
 Properties the schema marks optional are left out, as optional parameters are when unsaid.
 A dict that declares no properties takes a dict literal the question writes ("with the
-grade dictionary {'Math': 85, 'English': 90}"). Before this a required dict was decoded freely and almost never parsed (11 dev questions
-failed on it). The measured effect is in docs/agent.md ("Dict parameters").
+grade dictionary {'Math': 85, 'English': 90}"). Before this a required dict was decoded
+freely and almost never parsed (11 dev questions failed on it). The measured effect is in
+docs/agent.md ("Dict parameters").
 """
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 from loracle.agent.bfcl_lm import literal
@@ -46,7 +48,7 @@ def decode_dict(dec, question: str, param: str, spec: dict) -> dict | None:
         if key not in req:
             continue
         t = sub.get("type")
-        lead = (", " if out else "") + f'"{key}": '
+        lead = (", " if out else "") + f"{json.dumps(key)}: "
         if (value := keyed(question, key, sub)) is not None:  # "'name':'John Doe'"
             out[key] = value
             dec._hold(value)
