@@ -16,6 +16,7 @@ import json
 import re
 
 from loracle.agent.bfcl_lm import literal
+from loracle.agent.bfcl_values import coerce
 
 _SCALARS = ("string", "any", "integer", "float")
 
@@ -25,13 +26,6 @@ def declared(spec: dict) -> bool:
     props = spec.get("properties") or {}
     return spec.get("type") == "dict" and bool(props) and all(
         (s or {}).get("type") in (*_SCALARS, "boolean") for s in props.values())
-
-
-def dict_terms(dec) -> list[int]:
-    """Tokens that end a number inside a dict: "," before the next key, "}" at the end."""
-    if not hasattr(dec, "_dict_term"):
-        dec._dict_term = [i for i, s in enumerate(dec.strs) if s[:1] in (",", "}")]
-    return dec._dict_term
 
 
 def decode_dict(dec, question: str, param: str, spec: dict) -> dict | None:
@@ -44,35 +38,38 @@ def decode_dict(dec, question: str, param: str, spec: dict) -> dict | None:
     out: dict = {}
     pending = ""
     start = dec.cache.get_seq_length()
-    for key, sub in props.items():
-        if key not in req:
-            continue
-        t = sub.get("type")
-        lead = (", " if out else "") + f"{json.dumps(key)}: "
-        if (value := keyed(question, key, sub)) is not None:  # "'name':'John Doe'"
+    try:
+        for key, sub in props.items():
+            if key not in req:
+                continue
+            lead = (", " if out else "") + f"{json.dumps(key)}: "
+            value = keyed(question, key, sub)  # "'name':'John Doe'"
+            if value is None:
+                value = _decode_value(dec, question, param, key, sub, pending + lead)
+                dec.cache.crop(start - dec.cache.get_seq_length())
+            if value is None or value == "":
+                return None
             out[key] = value
             dec._hold(value)
+            # Fed with the next key's lead: the cache is back at `start` plus nothing.
             pending += lead + literal(value)
-            continue
-        opener = '"' if t in ("string", "any") else ""
-        logits = dec._step(dec._ids(pending + lead + opener))
-        dec.param, dec.last_span = key, None
-        if t == "boolean":
-            value = bool(logits[dec.true_id] >= logits[dec.false_id])
-        else:
-            value = dec._scalar(logits, question, sub, close=dict_terms(dec))[0]
-        if dec.last_span is not None:  # a number another key took is not this key's
-            dec.positions[f"{param}.{key}"] = dec.last_span
-        dec.cache.crop(start - dec.cache.get_seq_length())
-        if value is None or value == "":
-            dec.param = param
-            return None
-        out[key] = value
-        dec._hold(value)
-        # Fed with the next key's lead: the cache is back at `start` plus nothing.
-        pending += lead + literal(value)
-    dec.param = param
+    finally:
+        dec.param = param
     return out
+
+
+def _decode_value(dec, question: str, param: str, key: str, sub: dict, text: str):
+    """One property's value, decoded after `text` (the properties so far and this key's
+    lead): a flag from the model's True/False, a scalar copied as a top-level one."""
+    t = sub.get("type")
+    logits = dec._step(dec._ids(text + ('"' if t in ("string", "any") else "")))
+    dec.param, dec.last_span = key, None
+    if t == "boolean":
+        return bool(logits[dec.true_id] >= logits[dec.false_id])
+    value = dec._scalar(logits, question, sub, close=dec.dict_term)[0]
+    if dec.last_span is not None:  # a number another key took is not this key's
+        dec.positions[f"{param}.{key}"] = dec.last_span
+    return value
 
 
 def keyed(question: str, key: str, spec: dict):
@@ -92,8 +89,7 @@ def keyed(question: str, key: str, spec: dict):
     if t in ("string", "any"):
         return v if isinstance(v, str) and v else None
     if t in ("integer", "float") and isinstance(v, (int, float)) and not isinstance(v, bool):
-        return int(v) if t == "integer" and float(v).is_integer() else float(v) \
-            if t == "float" else None
+        return coerce(v, spec)  # None for 2.5 as an integer
     return None
 
 

@@ -58,8 +58,8 @@ _ASKING = frozenset("retrieve retrieves change changes take takes find finds get
 
 def asks(call: dict, last: dict) -> bool:
     """Whether a value the call changes from the last one starts with such a verb."""
-    return any(isinstance(v, str) and v != last.get(p) and tokens(v)[:1] and
-               tokens(v)[0] in _ASKING for p, v in call.items())
+    return any(isinstance(v, str) and v != last.get(p) and (t := tokens(v)) and
+               t[0] in _ASKING for p, v in call.items())
 
 
 def continue_list(dec, q: str, f: dict, many: list[dict], region) -> list[dict]:

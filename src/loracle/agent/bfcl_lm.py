@@ -88,6 +88,7 @@ class ConstrainedLM:
         self.minus = [i for i, s in enumerate(self.strs) if s == "-"]
         self.dot = [i for i, s in enumerate(self.strs) if s == "."]
         self.term = [i for i, s in enumerate(self.strs) if s[:1] in (",", ")")]
+        self.dict_term = [i for i, s in enumerate(self.strs) if s[:1] in (",", "}")]
         self.quote = [i for i, s in enumerate(self.strs) if s[:1] == '"']
         self.comma = [i for i, s in enumerate(self.strs) if s.strip() == ","]
         self.rbracket = [i for i, s in enumerate(self.strs) if s.strip()[:1] == "]"]

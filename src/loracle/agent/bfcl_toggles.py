@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 
+from loracle.agent.bfcl_decode import _FLAG_FILLER
 from loracle.agent.bfcl_values import _params, _words
 
 # Name words that say nothing about what the flag is ("include_human_impact": the human
-# impact); as bfcl_decode's flag filler, plus "apply".
-_FILLER = set("inclu is use get with show retur flag enabl shoul want need apply".split())
+# impact): the decoder's flag filler, plus "apply" ("standardization applied").
+_FILLER = _FLAG_FILLER | {"apply"}
 _NEG = re.compile(r"\b(?:not|without|no|never)\b|n't\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
