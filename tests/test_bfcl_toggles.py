@@ -1,4 +1,5 @@
-"""A flag said one way and then the other gives one call per saying (bfcl_toggles)."""
+"""A flag said one way and then the other gives one call per saying; a flag only said negated
+is False (bfcl_toggles)."""
 from __future__ import annotations
 
 from loracle.agent.bfcl_toggles import mentions, toggled
@@ -41,3 +42,13 @@ def test_a_flag_said_one_way_only_changes_nothing():
     q = "Forest growth in the Amazon considering human impact, and human impact again."
     assert toggled(q, FOREST, call) == call
     assert toggled("Forest growth in the Amazon.", FOREST, call) == call
+
+
+def test_a_flag_only_said_negated_is_false():
+    call = [{"location": "Amazon", "include_human_impact": True}]
+    q = "Forest growth in the Amazon if we do not include the impact of human activities?"
+    assert toggled(q, FOREST, call) == [{"location": "Amazon", "include_human_impact": False}]
+    assert toggled(q, FOREST, [{"location": "Amazon"}]) == [{"location": "Amazon"}]  # unset
+    # "Case No 28473" numbers a case: no negation.
+    q = "Details of Case No 28473 and No. 64725, their history and litigants?"
+    assert mentions(q, "include_history") == [True]

@@ -23,10 +23,10 @@ from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
-from loracle.agent.bfcl_values import (WORD, _params, _words, date_format, dates_in, tokens,
-                                       enum_mentions, enum_of, grounded, named_enums,
-                                       number_lists, number_spans, parse_value, rest_spans,
-                                       rewrites, spans)
+from loracle.agent.bfcl_values import (WORD, _params, _words, compounding_spans, date_format,
+                                       dates_in, enum_mentions, enum_of, grounded, named_enums,
+                                       named_number_starts, number_lists, number_spans, parse_value,
+                                       rest_spans, rewrites, spans, tokens)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and
@@ -77,6 +77,7 @@ class LMArgDecoder(ConstrainedLM):
         self.last_end: int | None = None  # where the last copied string ended
         self.positions: dict[str, tuple[int, int]] = {}  # the last call's value spans
         self.last_span: tuple[int, int] | None = None
+        self.num_after: int | None = None  # where a number list's last item stands
         self.picked: list = []  # items already in the list being decoded
         # The span prior (bfcl_spans), set by the answerer: (question, function, param,
         # candidate spans) -> log-odds per span; used for required plain strings only.
@@ -191,9 +192,12 @@ class LMArgDecoder(ConstrainedLM):
                 if o in penalised} if self.repeat_penalty else None
         return self._copy(logits, src, starts, ends, close, limit=limit, bias=bias)
 
-    def _scalar(self, logits, question: str, spec: dict, close: list[int] | None = None):
+    def _scalar(self, logits, question: str, spec: dict, close: list[int] | None = None,
+                named: bool = False):
         """One required scalar value, copy-constrained -> (value or None, the closing token
-        the model chose or None, logits). `close` overrides a number's terminators."""
+        the model chose or None, logits). `close` overrides a number's terminators; `named`
+        (a parameter's own value, not a list item's or a dict key's) lets a number written
+        after the parameter's name decide (_named_number)."""
         t = spec.get("type")
         if spec.get("enum"):
             # The values the question names, when it names any (within the region, after
@@ -220,20 +224,48 @@ class LMArgDecoder(ConstrainedLM):
                 name = _words(self.param)
                 found = sorted(rest + [x for x in found if name <= _words(
                     " ".join(question[:x[0]].split()[-4:]))])
+            if freq := self._where(compounding_spans(question, spec), lambda x: x[0]):
+                found = freq  # "compounded quarterly": 4 times a year
+            elif named and not rest and self.keep is None:  # a first call's own number
+                found = self._named_number(question, found)
             opts = list(dict.fromkeys(lit for _, _, lit in found))
             if not opts:
                 return parse_value(self._number(logits, t == "float"), spec), None, logits
             again = frozenset(lit for a, _, lit in found if a == self.repeat_at)
             text, tid, logits = self._copy_choice(logits, opts, close or self.term, again)
-            self.last_span = next(((a, b) for a, b, lit in found if lit == text), None)
+            # A list's number written twice ("3,4,5,2,8,5") is its later mention.
+            spans = [(a, b) for a, b, lit in found if lit == text]
+            later = [x for x in spans if self.num_after is not None and x[0] > self.num_after]
+            self.last_span = (later or spans or [None])[0]
             return parse_value(text, spec), tid, logits
         text, tid, logits = self._copy_string(logits, question, spec)
         return (parse_value(json.dumps(text), spec) if text.strip() else None), tid, logits
 
+    def _named_number(self, question: str, found: list) -> list:
+        """The one number written right after the parameter's whole name ("a length of 50
+        meters and a width of 30 meters": width 30), when it is also the first of `found`
+        that no other numeric parameter's name claims: a number named later than an
+        unclaimed one belongs to a later scenario ("filed in 2019, also ... filed in the year
+        2018": the first call's year is 2019). Else `found` as it is. On the dev ground
+        truth the rule so bounded gives the right first-call value 165 times in 168 (the
+        other 3 want a unit conversion: "50 mH" as 0.05)."""
+        at = named_number_starts(question, self.param)
+        hit = [x for x in found if x[0] in at]
+        if len({lit for *_, lit in hit}) != 1:
+            return found
+        props, req = _params(self.function)
+        other = set().union(*(named_number_starts(question, p) for p in req if p != self.param
+                              and props[p].get("type") in ("integer", "float")))
+        free = [x for x in found if x[0] not in other]
+        return hit if free and free[0][2] == hit[0][2] else found
+
     def _near_name(self, question: str, param: str, spec: dict) -> list[str]:
         """The question's numbers (not taken by another parameter) with a word of the
         parameter's name among the three words on either side; for a year parameter, also
-        a number written as a year ("in 2015")."""
+        a number written as a year ("in 2015"); for a count of compoundings, the frequency
+        words' counts only ("monthly": 12)."""
+        if freq := self._where(compounding_spans(question, spec), lambda x: x[0]):
+            return list(dict.fromkeys(lit for *_, lit in freq))  # "with monthly compounding"
         name, taken = _words(param), {a for a, _ in self.positions.values()}
         year = "year" in tokens(param)
         out = []
@@ -291,16 +323,21 @@ class LMArgDecoder(ConstrainedLM):
             return self._number_list(logits, lists, item)
         self.picked = out
         prev_end = None  # where the last item ended in the question
+        out_span = None  # where the last item stands in the question
         for _ in range(32):  # dev lists run to 10 items; the question ends them
             if quoted:
                 logits = self._step(self._ids('"' if not out else ', "'))
             elif out:
                 logits = self._step(self._ids(", "))
             self.last_end = None
+            self.num_after = None if quoted or out_span is None else out_span[0]
             v, tid, logits = self._scalar(logits, question, item, self.comma + self.rbracket)
-            if v is None or v in out:
+            self.num_after = None
+            if v is None or v in out and (quoted or not self._next_number(
+                    question, out_span, self.last_span)):
                 break
             out.append(v)
+            out_span = self.last_span
             # "eggs, milk, and bread, and it should ...": the item after "and" is the last.
             if prev_end is not None and self.last_span is not None and re.search(
                     r"\b(and|or)\b", question[prev_end:self.last_span[0]]):
@@ -318,6 +355,15 @@ class LMArgDecoder(ConstrainedLM):
             self.after = self.last_end
         self.after = None
         return out or None
+
+    @staticmethod
+    def _next_number(question: str, last, span) -> bool:
+        """Whether `span` is written right after `last` in the same enumeration: a number item
+        equal to an earlier one is the list's only then ("data points 3,4,5,2,8,5"; the
+        list ended at the repeat), not when a sentence or words stand between ("3,4,5. Use 3
+        bins")."""
+        return bool(last and span and span[0] >= last[1] and re.fullmatch(
+            r"\s*,?\s*(?:and\s+)?", question[last[1]:span[0]]))
 
     def _number_list(self, logits, lists: list[tuple[int, int, str]], item: dict) -> list:
         """A number array when the question writes lists of numbers: one of them whole
@@ -396,7 +442,7 @@ class LMArgDecoder(ConstrainedLM):
             elif required and t in ("string", "any", "integer", "float") or \
                     (required and spec.get("enum")):
                 self.span_param = p if t == "string" and not spec.get("enum") else None
-                value = self._scalar(logits, question, spec)[0]
+                value = self._scalar(logits, question, spec, named=True)[0]
                 self.span_param = None
             elif required and is_list:
                 value = self._array(logits, question, spec)

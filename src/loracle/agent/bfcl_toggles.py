@@ -21,6 +21,7 @@ from loracle.agent.bfcl_values import _params, _words
 _FILLER = _FLAG_FILLER | {"apply"}
 _NEG = re.compile(r"\b(?:not|without|no|never)\b|n't\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_LABEL = re.compile(r"\bNo\.?\s*(?=\d)")  # "Case No 28473": a number, not a "no"
 
 
 def mentions(question: str, param: str) -> list[bool]:
@@ -28,7 +29,7 @@ def mentions(question: str, param: str) -> list[bool]:
     name = _words(param) - _FILLER
     if not name:
         return []
-    words = [m.group() for m in _WORD.finditer(question)]
+    words = [m.group() for m in _WORD.finditer(_LABEL.sub("number ", question))]
     out, i = [], 0
     while i < len(words):
         for n in range(1, 5):  # the shortest run from word i that holds the whole name
@@ -45,12 +46,16 @@ def mentions(question: str, param: str) -> list[bool]:
 
 def toggled(question: str, function: dict, calls: list[dict]) -> list[dict]:
     """The calls with a flag mentioned both ways set per mention: one call becomes one per
-    mention (two), and as many calls as mentions take them in order. Other calls as given."""
+    mention (two), and as many calls as mentions take them in order. A flag only ever said
+    negated is False where a call set it. Other calls as given."""
     props, _ = _params(function)
     for p, spec in props.items():
         if spec.get("type") != "boolean":
             continue
         said = mentions(question, p)
+        if said and not any(said):  # "Don't return full text": False, not the named True
+            calls = [{**c, p: False} if c.get(p) else c for c in calls]
+            continue
         if len(set(said)) != 2:
             continue
         if len(calls) == 1 and len(said) == 2:

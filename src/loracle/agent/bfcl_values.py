@@ -137,17 +137,55 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-_REST = re.compile(r"\b(?:from|at) rest\b|\bstationary\b|\bstandstill\b", re.I)
+_REST = re.compile(r"\b(?:from|at) rest\b|\bstationary\b|\bstandstill\b|\bdropped\b", re.I)
 
 
 def rest_spans(question: str, param: str) -> list[tuple[int, int, str]]:
-    """"Starts from rest" states an initial velocity or speed of 0: (start, end, "0") for
-    each such phrase, [] for any other parameter. On the dev set every initial velocity or
-    speed of an object said to start from rest is 0 (7 questions)."""
+    """"Starts from rest" (or "dropped") states an initial velocity or speed of 0: (start,
+    end, "0") for each such phrase, [] for any other parameter. On the dev set every initial
+    velocity or speed of an object said to start from rest is 0 (7 questions), and so is
+    every dropped object's."""
     words = set(tokens(param))
     if not words & {"initial", "start", "starting"} or not words & {"velocity", "speed"}:
         return []
     return [(m.start(), m.end(), "0") for m in _REST.finditer(question)]
+
+
+_NAMED_NUMBER = r"s?\s*(?:of|is|was|=|:|equal to|equals|at)?\s*(?:about|approximately|around|roughly)?\s*\$?"
+
+
+def named_number_starts(question: str, param: str) -> set[int]:
+    """Where a number written right after the parameter's whole name starts ("a width of 30
+    meters" for width, "net income of $100,000" for net_income, "panelArea: 50000"). On the
+    dev ground truth, for a required number of a function called once whose name the
+    question writes so before exactly one number, that number is the value 236 times in
+    240 (the other 4: a number in another task's clause, and unit conversions)."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower().split()
+    if not words:
+        return set()
+    name = r"\b" + r"[\s_-]*".join(map(re.escape, words))
+    return {m.end() for m in re.finditer(name + _NAMED_NUMBER, question, re.I)}
+
+
+_PER_YEAR = {"daily": 365, "weekly": 52, "monthly": 12, "quarterly": 4, "semi-annually": 2,
+             "semiannually": 2, "bi-annually": 2, "biannually": 2, "twice a year": 2,
+             "annually": 1, "yearly": 1, "once a year": 1}
+_FREQUENCY = re.compile(r"\b(?:" + "|".join(map(re.escape, _PER_YEAR)) + r")\b", re.I)
+
+
+def compounding_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
+    """"Compounded quarterly" for a count of compoundings per period: (start, end, "4") for
+    each frequency word, [] unless the parameter is an integer whose description counts how
+    many times interest is compounded ("The number of times that interest is compounded per
+    year"). The 135M model took a number of the question instead ("in 3 years with monthly
+    compounding" gave 3); every dev value of such a parameter whose question writes a
+    frequency word is the word's count (7 of 7)."""
+    desc = str(spec.get("description", "")).lower()
+    if spec.get("type") != "integer" or "compound" not in desc or \
+            not re.search(r"\btimes\b|frequen|\bper\b", desc):
+        return []
+    return [(m.start(), m.end(), str(_PER_YEAR[m.group().lower()]))
+            for m in _FREQUENCY.finditer(question)]
 
 
 def number_lists(question: str) -> list[tuple[int, int, str]]:

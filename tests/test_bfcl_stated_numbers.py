@@ -1,0 +1,106 @@
+"""Numbers the question ties to a parameter or a list: a number written right after the
+parameter's whole name ("a width of 30 meters"), a data list that writes a number twice
+("3,4,5,2,8,5"), a compounding frequency word ("monthly": 12) and a dropped object's initial
+velocity (0). The decoder runs on the tiny random Llama, so what is asserted holds whatever
+the model prefers."""
+from __future__ import annotations
+
+from loracle.agent.bfcl_values import (compounding_spans, named_number_starts, number_spans,
+                                        rest_spans)
+
+RECT = {"name": "geometry_rectangle.calculate", "description": "Area of a rectangle.",
+        "parameters": {"type": "dict", "required": ["width", "length"], "properties": {
+            "width": {"type": "integer", "description": "The width of the rectangle."},
+            "length": {"type": "integer", "description": "The length of the rectangle."}}}}
+MEDIAN = {"name": "statistics.median", "description": "Median of data points.",
+          "parameters": {"type": "dict", "required": ["data"], "properties": {
+              "data": {"type": "array", "items": {"type": "integer"},
+                       "description": "The data points."}}}}
+
+
+def test_a_number_right_after_the_parameters_whole_name():
+    q = "A net income of $100,000, panelArea: 50000, a width of 30 m and the length 50."
+    starts = {lit: a for a, _, lit in number_spans(q, {"type": "float"})}
+    assert named_number_starts(q, "net_income") == {starts["100000"]}
+    assert named_number_starts(q, "panelArea") == {starts["50000"]}
+    assert named_number_starts(q, "width") == {starts["30"]}
+    assert starts["50"] in named_number_starts(q, "length")
+    # Part of the name, or a word between name and number, ties nothing.
+    assert not {starts["100000"]} & named_number_starts(q, "income_tax")
+    q = "the width and length of 30"
+    assert not named_number_starts(q, "width") & {a for a, _, _ in number_spans(q, {"type": "integer"})}
+
+
+def test_a_required_number_is_the_one_written_after_its_name(bfcl_decoder):
+    for q in ("In a park there is a playground with a length of 50 meters and a width of 30 "
+              "meters, 4 benches and 7 trees. What is its area?",
+              "A lawn with a width of 30 meters and a length of 50 meters lies next to 2 "
+              "sandboxes of 9 square meters."):
+        args = bfcl_decoder(q, RECT)  # the random model alone picks any of four numbers
+        assert args == {"width": 30, "length": 50}, (q, args)
+    # Not when two numbers follow the name, nor when an unclaimed number comes first (a
+    # later scenario's value: "2 sandboxes of 9 ... then a width of 30").
+    bfcl_decoder.function = RECT
+    for q in ("A width of 30 m, then a width of 40 m; a length of 50 m.",
+              "2 sandboxes of 9 square meters, then a lawn with a width of 30 meters."):
+        bfcl_decoder.param = "width"
+        found = number_spans(q, {"type": "integer"})
+        assert bfcl_decoder._named_number(q, found) == found, q
+
+
+def test_a_list_takes_a_number_written_again_next(bfcl_decoder, monkeypatch):
+    # A model that copies the question's numbers in order, asking for another item while
+    # the question has one.
+    q = "Determine the median for the data points 3,4,5,2,8,5 and 7."
+    spans = number_spans(q, {"type": "integer"})
+
+    def in_order(logits, options, close, penalised=frozenset(), limit=24):
+        at = bfcl_decoder.num_after
+        later = [lit for a, _, lit in spans if at is None or a > at]
+        if not later:
+            return options[0], bfcl_decoder.rbracket[0], logits
+        return later[0], bfcl_decoder.comma[0], logits
+
+    monkeypatch.setattr(bfcl_decoder, "_copy_choice", in_order)
+    assert bfcl_decoder(q, MEDIAN)["data"] == [3, 4, 5, 2, 8, 5, 7]
+    # A repeat the question writes after a full stop is no item: the list ends.
+    q = "Determine the median for the data points 3,4,5. Use 3 bins."
+    spans = number_spans(q, {"type": "integer"})
+    assert bfcl_decoder(q, MEDIAN)["data"] == [3, 4, 5]
+
+
+FV = {"name": "finance.predict_future_value", "description": "Future value.",
+      "parameters": {"type": "dict", "required": ["present_value", "n"], "properties": {
+          "present_value": {"type": "integer", "description": "The present value."},
+          "n": {"type": "integer",
+                "description": "The number of times that interest is compounded per year."},
+          "periods_per_year": {"type": "integer", "description":
+                               "How many times interest is compounded per year. Default 1."},
+          "years": {"type": "integer", "description": "Years, compounded for."}}}}
+
+
+def test_a_compounding_frequency_word_is_its_count(bfcl_decoder):
+    n, years = FV["parameters"]["properties"]["n"], FV["parameters"]["properties"]["years"]
+    q = "$5000 at 5% for 3 years, compounded quarterly, or with monthly compounding."
+    assert [lit for *_, lit in compounding_spans(q, n)] == ["4", "12"]
+    assert compounding_spans(q, years) == []  # no count of compoundings
+    assert compounding_spans("an annual interest rate of 5% for 3 years", n) == []
+    for word, count in (("monthly", 12), ("quarterly", 4), ("semi-annually", 2)):
+        q = f"Predict the future value of $5000 at 5% in 3 years, compounded {word}."
+        args = bfcl_decoder(q, FV)  # the random model alone picks 5000, 5 or 3
+        assert args["n"] == count and args.get("periods_per_year") == count, (q, args)
+
+
+KIN = {"name": "calculate_final_speed", "description": "Final speed of a falling object.",
+       "parameters": {"type": "dict", "required": ["initial_velocity", "height"],
+                      "properties": {
+                          "initial_velocity": {"type": "integer", "description": "m/s."},
+                          "height": {"type": "integer", "description": "Height in m."}}}}
+
+
+def test_a_dropped_object_starts_at_zero(bfcl_decoder):
+    assert [lit for *_, lit in rest_spans("an object dropped from 100 m", "initial_velocity")] \
+        == ["0"]
+    for h in (100, 250, 40):
+        q = f"Calculate the final speed of an object dropped from {h} m with 3 kg of mass."
+        assert bfcl_decoder(q, KIN)["initial_velocity"] == 0, q
