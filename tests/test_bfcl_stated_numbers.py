@@ -1,12 +1,12 @@
 """Numbers the question ties to a parameter or a list: a number written right after the
 parameter's whole name ("a width of 30 meters"), a data list that writes a number twice
-("3,4,5,2,8,5"), a compounding frequency word ("monthly": 12) and a dropped object's initial
+("3,4,5,2,8,5"), a range's ends ("between 1 and 1000"), a compounding frequency word ("monthly": 12) and a dropped object's initial
 velocity (0). The decoder runs on the tiny random Llama, so what is asserted holds whatever
 the model prefers."""
 from __future__ import annotations
 
-from loracle.agent.bfcl_values import (compounding_spans, named_number_starts, number_spans,
-                                        rest_spans)
+from loracle.agent.bfcl_values import (bound_side, compounding_spans, named_number_starts,
+                                        number_spans, ranges, rest_spans)
 
 RECT = {"name": "geometry_rectangle.calculate", "description": "Area of a rectangle.",
         "parameters": {"type": "dict", "required": ["width", "length"], "properties": {
@@ -104,3 +104,24 @@ def test_a_dropped_object_starts_at_zero(bfcl_decoder):
     for h in (100, 250, 40):
         q = f"Calculate the final speed of an object dropped from {h} m with 3 kg of mass."
         assert bfcl_decoder(q, KIN)["initial_velocity"] == 0, q
+
+
+INTEGRAL = {"name": "math.gaussian_integral", "description": "Integral of a function.",
+            "parameters": {"type": "dict", "required": ["function", "lower_limit",
+                                                         "upper_limit"], "properties": {
+                "function": {"type": "string", "description": "The function."},
+                "lower_limit": {"type": "float", "description": "Lower limit."},
+                "upper_limit": {"type": "float", "description": "Upper limit."}}}}
+
+
+def test_a_range_gives_each_end_its_number(bfcl_decoder):
+    assert [bound_side(p) for p in ("lower_limit", "to_year", "start", "initial_velocity")] \
+        == [0, 1, 0, None]
+    q = "Sum the multiples of 3 and 5 between 1 and 1000, from 5 m to 10 m."
+    assert [(x[2], y[2]) for x, y in ranges(q, {"type": "integer"})] == [
+        ("1", "1000"), ("5", "10")]
+    for q, ends in (("Integrate exp(-x^2) from -2 to 2.", (-2.0, 2.0)),
+                    ("Integrate x^3 between 4 and 7, then report 9 digits.", (4.0, 7.0)),
+                    ("Integrate 3x^2 from 10 to 5 (reversed).", (10.0, 5.0))):
+        args = bfcl_decoder(q, INTEGRAL)  # the random model alone picks any number
+        assert (args["lower_limit"], args["upper_limit"]) == ends, (q, args)

@@ -23,10 +23,11 @@ from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
-from loracle.agent.bfcl_values import (WORD, _params, _words, compounding_spans, date_format,
-                                       dates_in, enum_mentions, enum_of, grounded, named_enums,
-                                       named_number_starts, number_lists, number_spans, parse_value,
-                                       rest_spans, rewrites, spans, tokens)
+from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, compounding_spans,
+                                       date_format, dates_in, enum_mentions, enum_of, grounded,
+                                       named_enums, named_number_starts, number_lists,
+                                       number_spans, parse_value, ranges, rest_spans, rewrites,
+                                       spans, tokens)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and
@@ -212,7 +213,7 @@ class LMArgDecoder(ConstrainedLM):
                 self.last_span, self.last_end = hit[:2], hit[1]
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
-            found = self._where(number_spans(question, spec), lambda x: x[0])
+            found = where = self._where(number_spans(question, spec), lambda x: x[0])
             # A number another parameter of this call took is not this one's ("between 1
             # and 1000" had given both limits 1; 14 of 1,284 dev pairs of numeric values in
             # one call are equal, and 11 of those are written twice).
@@ -226,6 +227,8 @@ class LMArgDecoder(ConstrainedLM):
                     " ".join(question[:x[0]].split()[-4:]))])
             if freq := self._where(compounding_spans(question, spec), lambda x: x[0]):
                 found = freq  # "compounded quarterly": 4 times a year
+            elif named and (bound := self._range_end(question, spec, where)):
+                found = [bound]  # "between 1 and 1000": lower_limit 1, upper_limit 1000
             elif named and not rest and self.keep is None:  # a first call's own number
                 found = self._named_number(question, found)
             opts = list(dict.fromkeys(lit for _, _, lit in found))
@@ -240,6 +243,19 @@ class LMArgDecoder(ConstrainedLM):
             return parse_value(text, spec), tid, logits
         text, tid, logits = self._copy_string(logits, question, spec)
         return (parse_value(json.dumps(text), spec) if text.strip() else None), tid, logits
+
+    def _range_end(self, question: str, spec: dict, where: list) -> tuple | None:
+        """A range's end for a parameter named for it, when the function has both ends and
+        the question writes one range where values may come from ("between 1 and 1000"
+        had given lower_limit 1000 and upper_limit 1; "from -2 to 2" a lower limit of 2,
+        the "2" of "exp(-x^2)")."""
+        side = bound_side(self.param)
+        props, _ = _params(self.function)
+        if side is None or not any(bound_side(p) == 1 - side and s.get("type") in (
+                "integer", "float") for p, s in props.items()):
+            return None
+        found = [r for r in ranges(question, spec) if r[0] in where and r[1] in where]
+        return found[0][side] if len(found) == 1 else None
 
     def _named_number(self, question: str, found: list) -> list:
         """The one number written right after the parameter's whole name ("a length of 50

@@ -167,6 +167,29 @@ def named_number_starts(question: str, param: str) -> set[int]:
     return {m.end() for m in re.finditer(name + _NAMED_NUMBER, question, re.I)}
 
 
+_LOW = {"lower", "min", "minimum", "start", "from", "low", "begin"}
+_HIGH = {"upper", "max", "maximum", "end", "to", "high", "stop"}
+
+
+def bound_side(param: str) -> int | None:
+    """0 for a range's low end ("lower_limit", "start", "from_year"), 1 for its high end
+    ("upper_limit", "end_range", "to_year"), None for any other parameter."""
+    words = set(tokens(param))
+    low, high = bool(words & _LOW), bool(words & _HIGH)
+    return None if low == high else int(high)
+
+
+def ranges(question: str, spec: dict) -> list[tuple[tuple, tuple]]:
+    """The ranges the question writes, as (low span, high span) of number_spans: "between 1
+    and 1000", "from -2 to 2", "from 2012 to 2015" (a unit may follow the first number:
+    "from 5 m to 10 m")."""
+    spans = number_spans(question, spec)
+    return [(x, y) for x, y in zip(spans, spans[1:])
+            if re.search(r"\b(?:between|from)\s+\$?$", question[:x[0]], re.I)
+            and re.fullmatch(r"\s*(?:[a-zA-Z%°]+\.?\s*)?(?:and|to|-|–)\s*\$?",
+                             question[x[1]:y[0]], re.I)]
+
+
 _PER_YEAR = {"daily": 365, "weekly": 52, "monthly": 12, "quarterly": 4, "semi-annually": 2,
              "semiannually": 2, "bi-annually": 2, "biannually": 2, "twice a year": 2,
              "annually": 1, "yearly": 1, "once a year": 1}
