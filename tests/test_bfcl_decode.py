@@ -519,3 +519,42 @@ def test_a_given_value_is_no_option_for_a_parameter_decoded_before_it(bfcl_decod
     for given in ("CAD", "AUD", "USD"):
         args = bfcl_decoder(q, fx, fixed={"target_currency": given})
         assert args["target_currency"] == given and args["base_currency"] != given, args
+
+
+def test_an_optional_string_inside_another_value_is_dropped(bfcl_decoder, monkeypatch):
+    from loracle.agent.bfcl_decode import within_other
+    call = {"team_name": "Manchester United", "location": "Manchester", "league": "EPL"}
+    assert within_other("location", call) and not within_other("league", call)
+    assert within_other("team", {"sport": "Basketball", "team": "basketball"})
+    assert not within_other("team", {"player": "Tom Bradyson", "team": "Brady"})  # whole words
+    f = {"name": "sports_team.get_schedule", "description": "Schedule.", "parameters": {
+        "type": "dict", "required": ["team_name"], "properties": {
+            "team_name": {"type": "string", "description": "The team."},
+            "location": {"type": "string", "description": "Optional. The city."}}}}
+    # A model that copies "Manchester United" for the team and "Manchester" for the location.
+    monkeypatch.setattr(bfcl_decoder, "_scalar", lambda logits, q, spec, *a, **k: (
+        "Manchester United" if bfcl_decoder.param == "team_name" else "Manchester",
+        None, logits))
+    q = "Give me the schedule of Manchester United for the next games, location Manchester."
+    assert bfcl_decoder(q, f) == {"team_name": "Manchester United"}
+
+
+def test_a_continued_calls_date_is_the_last_calls_or_a_later_one(bfcl_decoder):
+    from loracle.agent.bfcl_values import dated_spans
+    f = {"name": "hotel_booking.check_availability", "description": "Availability.",
+         "parameters": {"type": "dict", "required": ["hotel_name", "check_in", "check_out"],
+                        "properties": {
+                            "hotel_name": {"type": "string", "description": "The hotel."},
+                            "check_in": {"type": "string", "description": "YYYY-MM-DD."},
+                            "check_out": {"type": "string", "description": "YYYY-MM-DD."}}}}
+    q = "Availability for 'Queens Hotel' from March 10, 2022 to March 20, 2022 and for " \
+        "'Royal Hotel' from April 5, 2022 to April 15, 2022, or from May 1, 2022 on."
+    assert [d.isoformat() for *_, d in dated_spans(q)] == [
+        "2022-03-10", "2022-03-20", "2022-04-05", "2022-04-15", "2022-05-01"]
+    first = bfcl_decoder(q, f)
+    pos = dict(bfcl_decoder.positions)
+    assert {"check_in", "check_out"} <= set(pos)  # a date has its place in the question
+    nxt = bfcl_decoder(q, f, prev=[first])
+    seg = max(e for _, e in pos.values())
+    later = {d.isoformat() for a, _, d in dated_spans(q) if a >= seg}
+    assert nxt["check_in"] in later | {first["check_in"]}, (first, nxt)

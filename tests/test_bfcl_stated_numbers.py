@@ -1,8 +1,8 @@
 """Numbers the question ties to a parameter or a list: a number written right after the
 parameter's whole name ("a width of 30 meters"), a data list that writes a number twice
-("3,4,5,2,8,5"), a range's ends ("between 1 and 1000"), a compounding frequency word ("monthly": 12) and a dropped object's initial
-velocity (0). The decoder runs on the tiny random Llama, so what is asserted holds whatever
-the model prefers."""
+("3,4,5,2,8,5"), a range's ends ("between 1 and 1000"), a compounding frequency word
+("monthly": 12) and a dropped object's initial velocity (0). The decoder runs on the tiny
+random Llama, so what is asserted holds whatever the model prefers."""
 from __future__ import annotations
 
 from loracle.agent.bfcl_values import (bound_side, compounding_spans, named_number_starts,
@@ -28,7 +28,8 @@ def test_a_number_right_after_the_parameters_whole_name():
     # Part of the name, or a word between name and number, ties nothing.
     assert not {starts["100000"]} & named_number_starts(q, "income_tax")
     q = "the width and length of 30"
-    assert not named_number_starts(q, "width") & {a for a, _, _ in number_spans(q, {"type": "integer"})}
+    starts = {a for a, _, _ in number_spans(q, {"type": "integer"})}
+    assert not named_number_starts(q, "width") & starts
 
 
 def test_a_required_number_is_the_one_written_after_its_name(bfcl_decoder):

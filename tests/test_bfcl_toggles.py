@@ -1,5 +1,5 @@
 """A flag said one way and then the other gives one call per saying; a flag only said negated
-is False (bfcl_toggles)."""
+is False, a required flag the question names is True (bfcl_toggles)."""
 from __future__ import annotations
 
 from loracle.agent.bfcl_toggles import mentions, toggled
@@ -52,3 +52,18 @@ def test_a_flag_only_said_negated_is_false():
     # "Case No 28473" numbers a case: no negation.
     q = "Details of Case No 28473 and No. 64725, their history and litigants?"
     assert mentions(q, "include_history") == [True]
+
+
+CASE = {"name": "lawsuit.check_case", "description": "Check a case.",
+        "parameters": {"type": "dict", "required": ["case_id", "closed_status"], "properties": {
+            "case_id": {"type": "integer", "description": "Case id."},
+            "closed_status": {"type": "boolean", "description": "Status to verify."}}}}
+
+
+def test_a_required_flag_the_question_names_is_true():
+    call = [{"case_id": 1234, "closed_status": False}]  # the model's choice
+    q = "Details of the lawsuit case with case ID of 1234; verify if it's already closed."
+    assert toggled(q, CASE, call) == [{"case_id": 1234, "closed_status": True}]
+    assert toggled("Details of the lawsuit case 1234.", CASE, call) == call  # not named
+    q = "Details of case 1234, but not its closed status."
+    assert toggled(q, CASE, call) == call  # named negated: as the model chose

@@ -24,7 +24,7 @@ from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, compounding_spans,
-                                       date_format, dates_in, enum_mentions, enum_of, grounded,
+                                       date_format, dated_spans, enum_mentions, enum_of, grounded,
                                        named_enums, named_number_starts, number_lists,
                                        number_spans, parse_value, ranges, rest_spans, rewrites,
                                        spans, tokens)
@@ -51,6 +51,21 @@ def flag_asked(param: str, question: str) -> bool:
     for include_human_impact): half of the name's content words must appear."""
     w = _words(" ".join(_ABBREVIATIONS.get(t, t) for t in tokens(param))) - _FLAG_FILLER
     return bool(w) and len(w & _words(question)) / len(w) >= 0.5
+
+
+def within_other(param: str, args: dict) -> bool:
+    """Whether a string value is another string value of the call or words inside one (for a
+    free optional string; an enum's value is its own):
+    `location="Manchester"` beside `team_name="Manchester United"`, `team="Brady"` beside
+    `player_name="Tom Brady"`, `team="Basketball"` beside `sport="Basketball"`. An
+    optional value so placed is dropped: the dev ground truth wants one 2 times (a "Lisbon"
+    of "Treaty of Lisbon"), and 8 wrong answers of the last full run held one."""
+    v = args[param]
+    if not isinstance(v, str) or not v.strip():
+        return False
+    pat = re.compile(r"(?<!\w)" + re.escape(v.lower()) + r"(?!\w)")
+    return any(isinstance(o, str) and pat.search(o.lower()) for p, o in args.items()
+               if p != param)
 
 
 def list_goes_on(question: str, end: int) -> bool:
@@ -112,8 +127,17 @@ class LMArgDecoder(ConstrainedLM):
 
     def _copy_string(self, logits, question: str, spec: dict):
         fmt = date_format(spec)
-        if fmt and (ds := dates_in(question)):  # a date param: only the asked format
-            return self._copy_choice(logits, [d.strftime(fmt) for d in ds], self.quote)
+        if fmt and (ds := dated_spans(question)):  # a date param: only the asked format
+            # Where values may come from, as for any copy: a continued call's check-in is
+            # the last call's or a later date ("March 10 to March 20 ... April 5 to April
+            # 15" had given the second hotel March 20), a task's date its own clauses'.
+            ds = self._where(ds, lambda x: x[0]) or ds
+            again = frozenset(d.strftime(fmt) for a, _, d in ds if a == self.repeat_at)
+            text, tid, logits = self._copy_choice(
+                logits, list(dict.fromkeys(d.strftime(fmt) for *_, d in ds)), self.quote, again)
+            if hit := next((x for x in ds if x[2].strftime(fmt) == text), None):
+                self.last_end, self.last_span = hit[1], hit[:2]
+            return text, tid, logits
         if forms := self._where(canonical_forms(question, self.param, spec), lambda x: x[0]):
             return self._copy_form(logits, question, spec, forms)
         extra = rewrites(question, spec)
@@ -518,4 +542,5 @@ class LMArgDecoder(ConstrainedLM):
                 pending += lead + literal(canonical(p, spec, value))
                 if self.last_span is not None:
                     self.positions[p] = self.last_span
-        return args
+        return {p: v for p, v in args.items()
+                if p in req or enum_of(props[p]) or not within_other(p, args)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from loracle.agent.bfcl_decode import _FLAG_FILLER
+from loracle.agent.bfcl_decode import _FLAG_FILLER, flag_asked
 from loracle.agent.bfcl_values import _params, _words
 
 # Name words that say nothing about what the flag is ("include_human_impact": the human
@@ -47,8 +47,9 @@ def mentions(question: str, param: str) -> list[bool]:
 def toggled(question: str, function: dict, calls: list[dict]) -> list[dict]:
     """The calls with a flag mentioned both ways set per mention: one call becomes one per
     mention (two), and as many calls as mentions take them in order. A flag only ever said
-    negated is False where a call set it. Other calls as given."""
-    props, _ = _params(function)
+    negated is False where a call set it; a required flag the question names and never
+    negates is True. Other calls as given."""
+    props, req = _params(function)
     for p, spec in props.items():
         if spec.get("type") != "boolean":
             continue
@@ -56,6 +57,12 @@ def toggled(question: str, function: dict, calls: list[dict]) -> list[dict]:
         if said and not any(said):  # "Don't return full text": False, not the named True
             calls = [{**c, p: False} if c.get(p) else c for c in calls]
             continue
+        if p in req and all(said) and flag_asked(p, question):
+            # "verify if it's already closed" names closed_status: True, whatever the model
+            # chose (on the dev set every required flag so named and never negated is True
+            # in the ground truth but 3 of 29: two per-call "formatted" toggles and one
+            # personality trait).
+            calls = [{**c, p: True} if p in c else c for c in calls]
         if len(set(said)) != 2:
             continue
         if len(calls) == 1 and len(said) == 2:

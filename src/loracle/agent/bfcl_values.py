@@ -151,7 +151,8 @@ def rest_spans(question: str, param: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), "0") for m in _REST.finditer(question)]
 
 
-_NAMED_NUMBER = r"s?\s*(?:of|is|was|=|:|equal to|equals|at)?\s*(?:about|approximately|around|roughly)?\s*\$?"
+_NAMED_NUMBER = (r"s?\s*(?:of|is|was|=|:|equal to|equals|at)?\s*"
+                 r"(?:about|approximately|around|roughly)?\s*\$?")
 
 
 def named_number_starts(question: str, param: str) -> set[int]:
@@ -232,33 +233,38 @@ def dates_in(question: str) -> list[date]:
     "June01 2023", "2023 April 4th", "2022-06-01", "2022/06/01", "06/01/2022" and
     "12-01-2022" (month first, as in US text); and a date written without one ("to April
     8th") when an earlier date of the question gives the year ("from 2023 April 4th")."""
-    out = []  # (where, year, month, day); year None when the date states none
+    return list(dict.fromkeys(d for *_, d in dated_spans(question)))
+
+
+def dated_spans(question: str) -> list[tuple[int, int, date]]:
+    """dates_in's dates with where each is written, (start, end, date) in question order."""
+    out = []  # (where, end, year, month, day); year None when the date states none
     q = question.lower()
     day = r"(\d{1,2})(?:st|nd|rd|th)?\b"
     for m in re.finditer(_MONTH_RE + r"\s*" + day + r"(?:,?\s*(\d{4}))?", q):
-        out.append((m.start(), m.group(3), _MONTHS.index(m.group(1)) + 1, int(m.group(2))))
+        out.append((m.start(), m.end(), m.group(3), _MONTHS.index(m.group(1)) + 1,
+                    int(m.group(2))))
     for m in re.finditer(day + r"\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s*(\d{4}))?", q):
-        out.append((m.start(), m.group(3), _MONTHS.index(m.group(2)) + 1, int(m.group(1))))
+        out.append((m.start(), m.end(), m.group(3), _MONTHS.index(m.group(2)) + 1,
+                    int(m.group(1))))
     for m in re.finditer(r"(\d{4}),?\s+" + _MONTH_RE + r"\s*" + day, q):
-        out.append((m.start(), m.group(1), _MONTHS.index(m.group(2)) + 1, int(m.group(3))))
+        out.append((m.start(), m.end(), m.group(1), _MONTHS.index(m.group(2)) + 1,
+                    int(m.group(3))))
     for m in re.finditer(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", q):
-        out.append((m.start(), m.group(1), int(m.group(2)), int(m.group(3))))
+        out.append((m.start(), m.end(), m.group(1), int(m.group(2)), int(m.group(3))))
     for m in re.finditer(r"(?<!\d)(\d{1,2})([-/])(\d{1,2})\2(\d{4})", q):
-        out.append((m.start(), m.group(4), int(m.group(1)), int(m.group(3))))
-    dated, year = [], None
-    for at, y, mo, d in sorted(out, key=lambda x: (x[0], x[1] is None)):
+        out.append((m.start(), m.end(), m.group(4), int(m.group(1)), int(m.group(3))))
+    found, year = [], None
+    for at, end, y, mo, d in sorted(out, key=lambda x: (x[0], x[2] is None)):
         if y is not None:
             year = int(y)
-        elif year is None or any(a <= at < a + 12 for a, yy, *_ in out if yy):
+        elif year is None or any(a <= at < a + 12 for a, _, yy, *_ in out if yy):
             continue  # no year yet, or part of a date written with one ("4th 2023 ...")
-        dated.append((int(y) if y else year, mo, d))
-    valid = []
-    for y, mo, d in dated:
         try:
-            valid.append(date(y, mo, d))
+            found.append((at, end, date(int(y) if y else year, mo, d)))
         except ValueError:
             pass
-    return list(dict.fromkeys(valid))
+    return found
 
 
 def date_format(spec: dict) -> str | None:
