@@ -296,7 +296,8 @@ def test_an_optional_string_another_value_holds_is_dropped(bfcl_decoder, monkeyp
     q = "Who won the game between Lakers and Clippers at the Staples Center venue?"
     for copied, kept in (("Lakers", False), ("Staples Center", True)):
         monkeypatch.setattr(bfcl_decoder, "_copy_string",  # what the model would copy
-                            lambda logits, question, spec, v=copied: (v, None, logits))
+                            lambda logits, question, spec, named=False, v=copied: (
+                                v, None, logits))
         args = bfcl_decoder(q, game, fixed={"teams": ["Lakers", "Clippers"]})
         assert ("venue" in args) is kept and args.get("venue", copied) == copied
 

@@ -126,3 +126,34 @@ def test_a_range_gives_each_end_its_number(bfcl_decoder):
                     ("Integrate 3x^2 from 10 to 5 (reversed).", (10.0, 5.0))):
         args = bfcl_decoder(q, INTEGRAL)  # the random model alone picks any number
         assert (args["lower_limit"], args["upper_limit"]) == ends, (q, args)
+
+
+BUILDING = {"name": "analyze_structure", "description": "Structural analysis.",
+            "parameters": {"type": "dict", "required": ["building_id", "floors"],
+                           "properties": {
+                               "building_id": {"type": "string", "description": "The id."},
+                               "floors": {"type": "array", "items": {"type": "integer"},
+                                          "description": "Floor numbers."}}}}
+
+
+def test_an_identifier_written_after_the_parameters_name(bfcl_decoder):
+    from loracle.agent.bfcl_values import named_ids
+    q = "What is the dynamic analysis of the building with building Id B1004 for 2nd, 3rd " \
+        "and 4th floors of Tower A7?"
+    assert named_ids(q, "building_id") == [(q.index("B1004"), q.index("B1004") + 5, "B1004")]
+    assert named_ids(q, "building_name") == []  # not named for an identifier
+    assert bfcl_decoder(q, BUILDING)["building_id"] == "B1004"  # any model
+
+
+def test_a_string_is_never_copied_from_inside_a_written_date(bfcl_decoder, monkeypatch):
+    f = {"name": "hotel.book", "description": "Book a hotel.", "parameters": {
+        "type": "dict", "required": ["location"], "properties": {
+            "location": {"type": "string", "description": "Where."}}}}
+
+    def earliest(logits, src, starts, ends, close, limit=24, bias=None):  # a model that
+        a = min(starts)  # copies from the first place it may, one word
+        return src[a:min(e for e in ends if e > a)], None, logits
+
+    monkeypatch.setattr(bfcl_decoder, "_copy", earliest)
+    q = "From March 10th, 2023 to July 20, 2023, a room near Manhattan."
+    assert bfcl_decoder(q, f)["location"] == "room"  # not "March"

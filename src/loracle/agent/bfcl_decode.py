@@ -25,7 +25,7 @@ from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, compounding_spans,
                                        date_format, dated_spans, enum_mentions, enum_of, grounded,
-                                       named_enums, named_number_starts, number_lists,
+                                       named_enums, named_ids, named_number_starts, number_lists,
                                        number_spans, parse_value, ranges, rest_spans, rewrites,
                                        spans, tokens)
 
@@ -125,7 +125,7 @@ class LMArgDecoder(ConstrainedLM):
 
     # ---- constrained value decoders; each feeds its chosen tokens into the cache ----
 
-    def _copy_string(self, logits, question: str, spec: dict):
+    def _copy_string(self, logits, question: str, spec: dict, named: bool = False):
         fmt = date_format(spec)
         if fmt and (ds := dated_spans(question)):  # a date param: only the asked format
             # Where values may come from, as for any copy: a continued call's check-in is
@@ -138,6 +138,12 @@ class LMArgDecoder(ConstrainedLM):
             if hit := next((x for x in ds if x[2].strftime(fmt) == text), None):
                 self.last_end, self.last_span = hit[1], hit[:2]
             return text, tid, logits
+        ids = self._where(named_ids(question, self.param), lambda x: x[0]) if named else []
+        if len({t for *_, t in ids}) == 1:
+            text, tid, logits = self._copy_choice(logits, [ids[0][2]], self.quote)
+            self.used.add(ids[0][0])  # "building Id B1004 for 2nd ... floors": B1004
+            self.last_end, self.last_span = ids[0][1], ids[0][:2]
+            return text, tid, logits
         if forms := self._where(canonical_forms(question, self.param, spec), lambda x: x[0]):
             return self._copy_form(logits, question, spec, forms)
         extra = rewrites(question, spec)
@@ -146,6 +152,11 @@ class LMArgDecoder(ConstrainedLM):
         if self.after is not None:  # the next item of a list: within the next few words
             starts = [i for i in starts if self.after < i < self.after + 60]
         starts = self._where(starts, lambda i: i)
+        # A copy never starts inside a written date: no dev ground-truth value of a string
+        # that asks for no date format does ("from March 10th, 2023" had given a location
+        # "March", "July 10, 2022" a room type "July").
+        dates = [(a, b) for a, b, _ in dated_spans(question)]
+        starts = [i for i in starts if not any(a <= i < b for a, b in dates)] or starts
         # Two params of one call almost never share a value (5 of 1,747 dev calls): no copy
         # starts where a value this call already has stands ("USD to AUD and USD to CAD").
         starts = [i for i in starts if not any(
@@ -221,8 +232,8 @@ class LMArgDecoder(ConstrainedLM):
                 named: bool = False):
         """One required scalar value, copy-constrained -> (value or None, the closing token
         the model chose or None, logits). `close` overrides a number's terminators; `named`
-        (a parameter's own value, not a list item's or a dict key's) lets a number written
-        after the parameter's name decide (_named_number)."""
+        (a parameter's own value, not a list item's or a dict key's) lets a number or an
+        identifier written after the parameter's name decide (_named_number, named_ids)."""
         t = spec.get("type")
         if spec.get("enum"):
             # The values the question names, when it names any (within the region, after
@@ -265,7 +276,7 @@ class LMArgDecoder(ConstrainedLM):
             later = [x for x in spans if self.num_after is not None and x[0] > self.num_after]
             self.last_span = (later or spans or [None])[0]
             return parse_value(text, spec), tid, logits
-        text, tid, logits = self._copy_string(logits, question, spec)
+        text, tid, logits = self._copy_string(logits, question, spec, named=named)
         return (parse_value(json.dumps(text), spec) if text.strip() else None), tid, logits
 
     def _range_end(self, question: str, spec: dict, where: list) -> tuple | None:

@@ -23,7 +23,8 @@ NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _SCI = re.compile(r"[eE]([-+]?\d+)\b|\s*[x×*]\s*10\s*(?:\^|\*\*)\s*\(?([-+]?\d+)\)?")
 _NUM = re.compile(r"(?<![\w.])" + NUMBER + r"(?![\d])")
 _WORD_NUMS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {
+    "twice": 2, "thrice": 3}  # "rolling a six twice in a row": 2 rolls
 _SCALES = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -107,8 +108,8 @@ def _as_fraction(spec: dict) -> bool:
 
 def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     """The literals a required number may take, with where the question states them: its
-    numbers as written (without thousands separators), number words ("two dice"), and for
-    floats a percentage as the fraction it means. Integers keep only whole numbers."""
+    numbers as written (without thousands separators), number words ("two dice", "twice"),
+    and for floats a percentage as the fraction it means. Integers keep only whole numbers."""
     out: list[tuple[int, int, str]] = []
     sci_spans: list[tuple[int, int]] = []
     frac = spec.get("type") == "float" and _as_fraction(spec)
@@ -166,6 +167,19 @@ def named_number_starts(question: str, param: str) -> set[int]:
         return set()
     name = r"\b" + r"[\s_-]*".join(map(re.escape, words))
     return {m.end() for m in re.finditer(name + _NAMED_NUMBER, question, re.I)}
+
+
+def named_ids(question: str, param: str) -> list[tuple[int, int, str]]:
+    """For a parameter named for an identifier (building_id, case_number, zip_code): the
+    tokens with a digit written right after its whole name ("the building with building Id
+    B1004 for 2nd, 3rd and 4th floors": B1004, not "2nd"), as (start, end, token). On the dev
+    ground truth such a token is the value every time the question writes one."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower().split()
+    if not set(words) & {"id", "number", "code", "no"}:
+        return []
+    name = r"\b" + r"[\s_-]*".join(map(re.escape, words))
+    pat = name + r"s?\s*(?:of|is|:|#|number|no\.?)?\s*['\"]?([A-Za-z]*\d[\w/-]*)"
+    return [(m.start(1), m.end(1), m.group(1)) for m in re.finditer(pat, question, re.I)]
 
 
 _LOW = {"lower", "min", "minimum", "start", "from", "low", "begin"}
