@@ -152,6 +152,18 @@ def rest_spans(question: str, param: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), "0") for m in _REST.finditer(question)]
 
 
+def _name_words(param: str) -> list[str]:
+    """The parameter's name as words, digits kept ("year1_revenue": year1, revenue)."""
+    return re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower().split()
+
+
+def _whole_name(param: str) -> str:
+    """A regex for the parameter's whole name as a question writes it: "net income",
+    "panelArea", "building Id" ("" for an empty name)."""
+    words = _name_words(param)
+    return r"\b" + r"[\s_-]*".join(map(re.escape, words)) if words else ""
+
+
 _NAMED_NUMBER = (r"s?\s*(?:of|is|was|=|:|equal to|equals|at)?\s*"
                  r"(?:about|approximately|around|roughly)?\s*\$?")
 
@@ -162,11 +174,9 @@ def named_number_starts(question: str, param: str) -> set[int]:
     dev ground truth, for a required number of a function called once whose name the
     question writes so before exactly one number, that number is the value 236 times in
     240 (the other 4: a number in another task's clause, and unit conversions)."""
-    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower().split()
-    if not words:
-        return set()
-    name = r"\b" + r"[\s_-]*".join(map(re.escape, words))
-    return {m.end() for m in re.finditer(name + _NAMED_NUMBER, question, re.I)}
+    name = _whole_name(param)
+    return {m.end() for m in re.finditer(name + _NAMED_NUMBER, question, re.I)} if name \
+        else set()
 
 
 def named_ids(question: str, param: str) -> list[tuple[int, int, str]]:
@@ -174,11 +184,9 @@ def named_ids(question: str, param: str) -> list[tuple[int, int, str]]:
     tokens with a digit written right after its whole name ("the building with building Id
     B1004 for 2nd, 3rd and 4th floors": B1004, not "2nd"), as (start, end, token). On the dev
     ground truth such a token is the value every time the question writes one."""
-    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", param).replace("_", " ").lower().split()
-    if not set(words) & {"id", "number", "code", "no"}:
+    if not set(_name_words(param)) & {"id", "number", "code", "no"}:
         return []
-    name = r"\b" + r"[\s_-]*".join(map(re.escape, words))
-    pat = name + r"s?\s*(?:of|is|:|#|number|no\.?)?\s*['\"]?([A-Za-z]*\d[\w/-]*)"
+    pat = _whole_name(param) + r"s?\s*(?:of|is|:|#|number|no\.?)?\s*['\"]?([A-Za-z]*\d[\w/-]*)"
     return [(m.start(1), m.end(1), m.group(1)) for m in re.finditer(pat, question, re.I)]
 
 
