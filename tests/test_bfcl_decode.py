@@ -559,3 +559,34 @@ def test_a_continued_calls_date_is_the_last_calls_or_a_later_one(bfcl_decoder):
     seg = max(e for _, e in pos.values())
     later = {d.isoformat() for a, _, d in dated_spans(q) if a >= seg}
     assert nxt["check_in"] in later | {first["check_in"]}, (first, nxt)
+
+
+def test_a_shared_value_stated_last_is_no_end_of_the_last_scenario(bfcl_decoder):
+    """"solar energy for 12 months and wind energy for 8 months in the Midwest": the second
+    call, given 8 months, may take a value after the first call's 12, not only after
+    "Midwest" (which every call shares)."""
+    from loracle.agent.bfcl_decode import _scenario_end
+    f = {"name": "emission_savings", "description": "Savings.", "parameters": {
+        "type": "dict", "required": ["energy_type", "usage_duration", "region"],
+        "properties": {"energy_type": {"type": "string", "description": "Energy."},
+                       "usage_duration": {"type": "integer", "description": "Months."},
+                       "region": {"type": "string", "description": "Region."}}}}
+    q = "Savings if I switch to solar energy for 12 months and wind energy for 8 months " \
+        "in the Midwest"
+    at = {v: (q.index(v), q.index(v) + len(v)) for v in ("solar", "12", "Midwest")}
+    pos = {"energy_type": at["solar"], "usage_duration": at["12"], "region": at["Midwest"]}
+    first = {"energy_type": "solar", "usage_duration": 12, "region": "Midwest"}
+    props = f["parameters"]["properties"]
+    assert _scenario_end(q, props, pos, {"usage_duration": 8}, first) == at["12"][1]
+    assert _scenario_end(q, props, pos, None, first) == len(q)  # nothing given: as before
+    # A given value equal to the last call's says nothing about where the next one starts.
+    assert _scenario_end(q, props, pos, {"usage_duration": 12}, first) == len(q)
+    bfcl_decoder(q, f)
+    bfcl_decoder.positions = pos
+    try:
+        bfcl_decoder.repeat_penalty = 1e4
+        nxt = bfcl_decoder(q, f, prev=[first], fixed={"usage_duration": 8})
+    finally:
+        bfcl_decoder.repeat_penalty = 0.0
+    assert nxt["usage_duration"] == 8, nxt
+    assert at["12"][1] <= q.index(nxt["energy_type"]) < at["Midwest"][0], nxt

@@ -53,6 +53,28 @@ def flag_asked(param: str, question: str) -> bool:
     return bool(w) and len(w & _words(question)) / len(w) >= 0.5
 
 
+def _scenario_end(question: str, props: dict, last_pos: dict, fixed: dict | None,
+                  last: dict) -> int | None:
+    """Where a continued call's new values may start: after the end of the last call's
+    furthest value, except values stated after the first new value this call is given
+    (one that differs from the last call's), which are shared, not the last scenario's."""
+    if not last_pos:
+        return None
+    firsts = []
+    for p, v in (fixed or {}).items():
+        if last.get(p) == v or p not in props:
+            continue
+        if isinstance(v, str) and v.strip():
+            m = re.search(r"(?<!\w)" + re.escape(v) + r"(?!\w)", question, re.I)
+            firsts += [m.start()] if m else []
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            firsts += [a for a, _, lit in number_spans(question, props[p])
+                       if parse_value(lit, props[p]) == v][:1]
+    cut = min(firsts) if firsts else None
+    ends = [e for s, e in last_pos.values() if cut is None or s < cut]
+    return max(ends or [e for _, e in last_pos.values()])
+
+
 def within_other(param: str, args: dict) -> bool:
     """Whether a string value is another string value of the call or words inside one (for a
     free optional string; an enum's value is its own):
@@ -456,6 +478,10 @@ class LMArgDecoder(ConstrainedLM):
         self.fixed_spans: dict[str, tuple[int, int] | None] = {}
         last_pos = self.positions if prev else {}
         self.positions = {}
+        # Where the last call's scenario ends: its furthest value, not counting one stated
+        # after a new value this call is given ("solar energy for 12 months and wind energy
+        # for 8 months in the Midwest region": Midwest, shared, is no end of the first).
+        seg = _scenario_end(question, props, last_pos, fixed, (prev or [{}])[-1])
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
         # A given string holds its place before any value is decoded, whatever the parameter
         # order ("USD to AUD and USD to CAD": the second call's base, decoded before its
@@ -484,7 +510,7 @@ class LMArgDecoder(ConstrainedLM):
             self.last_span, self.keep, self.picked, stated = None, None, [], False
             self.repeat_at = None
             if p in last_pos:  # the same value again, or one stated after the last call's
-                ps, seg = last_pos[p][0], max(e for _, e in last_pos.values())
+                ps = last_pos[p][0]
                 self.keep = lambda i, ps=ps, seg=seg: i == ps or i >= seg
                 scalar = t in ("string", "integer", "float") and not spec.get("enum")
                 self.repeat_at = ps if required and scalar else None
