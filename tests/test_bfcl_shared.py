@@ -33,6 +33,17 @@ def test_a_value_made_of_name_words_states_nothing():
     assert not names_only(5, "calc", "count")
 
 
+def test_a_lone_word_that_states_nothing_is_no_value():
+    """"how long it will take to travel ... to the museum": destination="long" was copied
+    from a clause that states no destination."""
+    assert names_only("long", "location.get_travel_time", "destination")
+    assert names_only("Also", "store_count", "city")  # sequence words, any case
+    assert names_only("their", "wildlife_population.assess_growth", "species")
+    assert not names_only("Boston", "route_planner.calculate_route", "destination")
+    assert not names_only("long jump", "sports.record", "event")  # only the word alone
+    assert not names_only("jazz", "event_finder.find_upcoming", "genre")
+
+
 def test_the_same_parameter_of_another_task_gives_the_value():
     q = ("Get me the transaction history for my account '00125648' for the past 7 days and "
          "also calculate the total balance.")

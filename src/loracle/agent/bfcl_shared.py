@@ -13,6 +13,15 @@ from loracle.agent.bfcl_values import _params, _words, tokens
 # Name words that say nothing about which value a parameter holds: "company_name" and
 # "player_name" share "name" but no value.
 _GENERIC = _words("name id type value number data info detail")
+# Words that state no value on their own: pronouns, conjunctions, the question's own verbs
+# and sequence words. A value that is one of them alone ("destination='long'" for "how long
+# it will take to travel ... to the museum", "start='but'", "species='their'") was copied
+# from a clause that states none; no dev ground-truth value is one.
+# ("US", "OR" and "IT" are a country, a state and a department: not here.)
+_EMPTY = set("""their his her its they them this that these those my our your we
+    but and also then finally lastly firstly secondly thirdly additionally however after
+    before while between long how what when where which who whom help analyze find get
+    calculate tell provide know things something""".split())
 
 
 def _stems(text: str) -> set[str]:
@@ -24,12 +33,15 @@ def _stems(text: str) -> set[str]:
 def names_only(value, function_name: str, param: str) -> bool:
     """Whether a copied string is made only of words of the function's or the parameter's
     name, or "the same" ("coverage" for interest_coverage's company_name, "platform" for
-    platform). Values with digits or underscores are identifiers the question wrote
-    ("DNA123", 'data_random_forest'); a parameter named "a_vs_b" takes a or b."""
+    platform), or is one word that states nothing (_EMPTY). Values with digits or
+    underscores are identifiers the question wrote ("DNA123", 'data_random_forest'); a
+    parameter named "a_vs_b" takes a or b."""
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", value.strip()):
         return False
     if "vs" in tokens(param):
         return False
+    if value.strip().lower() in _EMPTY:
+        return True
     words = _stems(value) - {"the"}
     return bool(words) and words <= _stems(function_name) | _stems(param) | {"same"}
 
