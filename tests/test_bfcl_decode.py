@@ -565,7 +565,7 @@ def test_a_shared_value_stated_last_is_no_end_of_the_last_scenario(bfcl_decoder)
     """"solar energy for 12 months and wind energy for 8 months in the Midwest": the second
     call, given 8 months, may take a value after the first call's 12, not only after
     "Midwest" (which every call shares)."""
-    from loracle.agent.bfcl_decode import _scenario_end
+    from loracle.agent.bfcl_decode import _given_start, _scenario_end
     f = {"name": "emission_savings", "description": "Savings.", "parameters": {
         "type": "dict", "required": ["energy_type", "usage_duration", "region"],
         "properties": {"energy_type": {"type": "string", "description": "Energy."},
@@ -577,10 +577,11 @@ def test_a_shared_value_stated_last_is_no_end_of_the_last_scenario(bfcl_decoder)
     pos = {"energy_type": at["solar"], "usage_duration": at["12"], "region": at["Midwest"]}
     first = {"energy_type": "solar", "usage_duration": 12, "region": "Midwest"}
     props = f["parameters"]["properties"]
-    assert _scenario_end(q, props, pos, {"usage_duration": 8}, first) == at["12"][1]
-    assert _scenario_end(q, props, pos, None, first) == len(q)  # nothing given: as before
+    assert _given_start(q, props, {"usage_duration": 8}, first) == q.index("8")
+    assert _scenario_end(pos, q.index("8")) == at["12"][1]
+    assert _scenario_end(pos, None) == len(q)  # nothing given: as before
     # A given value equal to the last call's says nothing about where the next one starts.
-    assert _scenario_end(q, props, pos, {"usage_duration": 12}, first) == len(q)
+    assert _given_start(q, props, {"usage_duration": 12}, first) is None
     bfcl_decoder(q, f)
     bfcl_decoder.positions = pos
     try:
@@ -590,3 +591,28 @@ def test_a_shared_value_stated_last_is_no_end_of_the_last_scenario(bfcl_decoder)
         bfcl_decoder.repeat_penalty = 0.0
     assert nxt["usage_duration"] == 8, nxt
     assert at["12"][1] <= q.index(nxt["energy_type"]) < at["Midwest"][0], nxt
+
+
+def test_a_call_given_a_new_hotel_takes_a_date_after_it_not_the_last_again(bfcl_decoder):
+    f = {"name": "hotel_booking.check_availability", "description": "Availability.",
+         "parameters": {"type": "dict", "required": ["hotel_name", "check_in", "check_out"],
+                        "properties": {
+                            "hotel_name": {"type": "string", "description": "The hotel."},
+                            "check_in": {"type": "string", "description": "YYYY-MM-DD."},
+                            "check_out": {"type": "string", "description": "YYYY-MM-DD."}}}}
+    q = "Availability for 'Queens Hotel' from March 10, 2022 to March 20, 2022 and for " \
+        "'Royal Hotel' from April 5, 2022 to April 15, 2022."
+    first = {"hotel_name": "Queens Hotel", "check_in": "2022-03-10",
+             "check_out": "2022-03-20"}
+    pos = {"hotel_name": (q.index("Queens"), q.index("Queens") + 12),
+           "check_in": (q.index("March 10"), q.index("March 10") + 14),
+           "check_out": (q.index("March 20"), q.index("March 20") + 14)}
+    bfcl_decoder(q, f)
+    bfcl_decoder.positions = pos
+    nxt = bfcl_decoder(q, f, prev=[first], fixed={"hotel_name": "Royal Hotel"})
+    assert nxt["check_in"] in ("2022-04-05", "2022-04-15"), nxt
+    assert nxt["check_out"] in ("2022-04-05", "2022-04-15"), nxt
+    # Given nothing new, the last call's date may come again (a shared date).
+    bfcl_decoder.positions = pos
+    same = bfcl_decoder(q, f, prev=[first], fixed={"hotel_name": "Queens Hotel"})
+    assert bfcl_decoder.given_at is None and same["hotel_name"] == "Queens Hotel"

@@ -53,13 +53,9 @@ def flag_asked(param: str, question: str) -> bool:
     return bool(w) and len(w & _words(question)) / len(w) >= 0.5
 
 
-def _scenario_end(question: str, props: dict, last_pos: dict, fixed: dict | None,
-                  last: dict) -> int | None:
-    """Where a continued call's new values may start: after the end of the last call's
-    furthest value, except values stated after the first new value this call is given
-    (one that differs from the last call's), which are shared, not the last scenario's."""
-    if not last_pos:
-        return None
+def _given_start(question: str, props: dict, fixed: dict | None, last: dict) -> int | None:
+    """Where the first new value a continued call is given (one that differs from the last
+    call's) is stated: where this call's scenario starts, when known."""
     firsts = []
     for p, v in (fixed or {}).items():
         if last.get(p) == v or p not in props:
@@ -70,7 +66,15 @@ def _scenario_end(question: str, props: dict, last_pos: dict, fixed: dict | None
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             firsts += [a for a, _, lit in number_spans(question, props[p])
                        if parse_value(lit, props[p]) == v][:1]
-    cut = min(firsts) if firsts else None
+    return min(firsts) if firsts else None
+
+
+def _scenario_end(last_pos: dict, cut: int | None) -> int | None:
+    """Where a continued call's new values may start: after the end of the last call's
+    furthest value, except values stated after `cut` (_given_start), which are shared, not
+    the last scenario's."""
+    if not last_pos:
+        return None
     ends = [e for s, e in last_pos.values() if cut is None or s < cut]
     return max(ends or [e for _, e in last_pos.values()])
 
@@ -108,6 +112,7 @@ class LMArgDecoder(ConstrainedLM):
                  adapter: str | None = None):
         super().__init__(model, dtype, adapter)
         self.keep = None  # a filter on where copied values may start (continued lists)
+        self.given_at: int | None = None  # where a continued call's first new given value is
         self.region: list[tuple[int, int]] | None = None
         self.fresh: frozenset = frozenset()
         self.after: int | None = None  # a list's next item starts after this position
@@ -154,6 +159,12 @@ class LMArgDecoder(ConstrainedLM):
             # the last call's or a later date ("March 10 to March 20 ... April 5 to April
             # 15" had given the second hotel March 20), a task's date its own clauses'.
             ds = self._where(ds, lambda x: x[0]) or ds
+            # A call given a new value stated before some of these dates takes one of them,
+            # not the last call's date again ("March 10 to March 20 ... and for 'Royal
+            # Hotel' ... April 5 to April 15" had repeated March 10 for the Royal Hotel).
+            if self.repeat_at is not None and self.given_at is not None and any(
+                    a >= self.given_at for a, *_ in ds):
+                ds = [x for x in ds if x[0] != self.repeat_at]
             again = frozenset(d.strftime(fmt) for a, _, d in ds if a == self.repeat_at)
             text, tid, logits = self._copy_choice(
                 logits, list(dict.fromkeys(d.strftime(fmt) for *_, d in ds)), self.quote, again)
@@ -481,7 +492,9 @@ class LMArgDecoder(ConstrainedLM):
         # Where the last call's scenario ends: its furthest value, not counting one stated
         # after a new value this call is given ("solar energy for 12 months and wind energy
         # for 8 months in the Midwest region": Midwest, shared, is no end of the first).
-        seg = _scenario_end(question, props, last_pos, fixed, (prev or [{}])[-1])
+        self.given_at = _given_start(question, props, fixed, (prev or [{}])[-1]) if prev \
+            else None
+        seg = _scenario_end(last_pos, self.given_at)
         pending = ""  # committed text not yet in the cache (fed with the next param's lead)
         # A given string holds its place before any value is decoded, whatever the parameter
         # order ("USD to AUD and USD to CAD": the second call's base, decoded before its
