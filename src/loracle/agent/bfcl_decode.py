@@ -53,6 +53,12 @@ def flag_asked(param: str, question: str) -> bool:
     return bool(w) and len(w & _words(question)) / len(w) >= 0.5
 
 
+def _number_at(question: str, spec: dict, value) -> tuple[int, int] | None:
+    """Where the question first states the number `value` (as `spec` reads numbers)."""
+    return next(((a, b) for a, b, lit in number_spans(question, spec)
+                 if parse_value(lit, spec) == value), None)
+
+
 def _given_start(question: str, props: dict, fixed: dict | None, last: dict) -> int | None:
     """Where the first new value a continued call is given (one that differs from the last
     call's) is stated: where this call's scenario starts, when known."""
@@ -64,8 +70,7 @@ def _given_start(question: str, props: dict, fixed: dict | None, last: dict) -> 
             m = re.search(r"(?<!\w)" + re.escape(v) + r"(?!\w)", question, re.I)
             firsts += [m.start()] if m else []
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            firsts += [a for a, _, lit in number_spans(question, props[p])
-                       if parse_value(lit, props[p]) == v][:1]
+            firsts += [at[0]] if (at := _number_at(question, props[p], v)) else []
     return min(firsts) if firsts else None
 
 
@@ -509,8 +514,7 @@ class LMArgDecoder(ConstrainedLM):
                 args[p] = fixed[p]
                 pending += lead + literal(canonical(p, spec, fixed[p]))
                 if t in ("integer", "float"):  # where it stands, for a unit after it only
-                    self.fixed_spans[p] = next(((a, b) for a, b, lit in number_spans(
-                        question, spec) if parse_value(lit, spec) == fixed[p]), None)
+                    self.fixed_spans[p] = _number_at(question, spec, fixed[p])
                 continue
             if t == "boolean" and not required and not flag_asked(p, question):
                 continue
