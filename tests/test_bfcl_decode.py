@@ -540,14 +540,19 @@ def test_an_optional_string_inside_another_value_is_dropped(bfcl_decoder, monkey
     assert bfcl_decoder(q, f) == {"team_name": "Manchester United"}
 
 
+HOTEL_DATES = {"name": "hotel_booking.check_availability", "description": "Availability.",
+               "parameters": {"type": "dict",
+                              "required": ["hotel_name", "check_in", "check_out"],
+                              "properties": {
+                                  "hotel_name": {"type": "string", "description": "The hotel."},
+                                  "check_in": {"type": "string", "description": "YYYY-MM-DD."},
+                                  "check_out": {"type": "string",
+                                                "description": "YYYY-MM-DD."}}}}
+
+
 def test_a_continued_calls_date_is_the_last_calls_or_a_later_one(bfcl_decoder):
     from loracle.agent.bfcl_values import dated_spans
-    f = {"name": "hotel_booking.check_availability", "description": "Availability.",
-         "parameters": {"type": "dict", "required": ["hotel_name", "check_in", "check_out"],
-                        "properties": {
-                            "hotel_name": {"type": "string", "description": "The hotel."},
-                            "check_in": {"type": "string", "description": "YYYY-MM-DD."},
-                            "check_out": {"type": "string", "description": "YYYY-MM-DD."}}}}
+    f = HOTEL_DATES
     q = "Availability for 'Queens Hotel' from March 10, 2022 to March 20, 2022 and for " \
         "'Royal Hotel' from April 5, 2022 to April 15, 2022, or from May 1, 2022 on."
     assert [d.isoformat() for *_, d in dated_spans(q)] == [
@@ -594,12 +599,7 @@ def test_a_shared_value_stated_last_is_no_end_of_the_last_scenario(bfcl_decoder)
 
 
 def test_a_call_given_a_new_hotel_takes_a_date_after_it_not_the_last_again(bfcl_decoder):
-    f = {"name": "hotel_booking.check_availability", "description": "Availability.",
-         "parameters": {"type": "dict", "required": ["hotel_name", "check_in", "check_out"],
-                        "properties": {
-                            "hotel_name": {"type": "string", "description": "The hotel."},
-                            "check_in": {"type": "string", "description": "YYYY-MM-DD."},
-                            "check_out": {"type": "string", "description": "YYYY-MM-DD."}}}}
+    f = HOTEL_DATES
     q = "Availability for 'Queens Hotel' from March 10, 2022 to March 20, 2022 and for " \
         "'Royal Hotel' from April 5, 2022 to April 15, 2022."
     first = {"hotel_name": "Queens Hotel", "check_in": "2022-03-10",
