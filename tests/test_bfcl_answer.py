@@ -291,6 +291,16 @@ def test_enumerations_that_follow_each_other_multiply_and_interleaved_ones_zip()
     q = "Find rock and jazz concerts in Boston and Austin respectively."
     assert expand(q, {"genre": "rock", "city": "Boston"}) == [
         {"genre": "rock", "city": "Boston"}, {"genre": "jazz", "city": "Austin"}]
+    # A list value as long as another enumeration goes item by item with "respectively";
+    # without it, each call keeps the whole list.
+    q = "Prices for Apple, Microsoft and Tesla over 1 week, 2 weeks and 1 month respectively."
+    first = {"companies": ["Apple", "Microsoft", "Tesla"], "duration": "1 week"}
+    assert expand(q, first) == [{"companies": ["Apple"], "duration": "1 week"},
+                                {"companies": ["Microsoft"], "duration": "2 weeks"},
+                                {"companies": ["Tesla"], "duration": "1 month"}]
+    plain = expand(q.replace(" respectively", ""), first)
+    assert [c["duration"] for c in plain] == ["1 week", "2 weeks", "1 month"]
+    assert all(c["companies"] == first["companies"] for c in plain)
     # Interleaved lists zip; a shorter one's items go to the calls they stand next to, and a
     # call that states none keeps the previous value ("a similar house" keeps 3 rooms).
     q = ("Predict the price of a house with an area of 2500 sq ft, 3 rooms, built in the year "
@@ -299,6 +309,18 @@ def test_enumerations_that_follow_each_other_multiply_and_interleaved_ones_zip()
     assert expand(q, {"area": 2500, "rooms": 3, "year": 2000}) == [
         {"area": 2500, "rooms": 3, "year": 2000}, {"area": 3000, "rooms": 3, "year": 2005},
         {"area": 2000, "rooms": 2, "year": 1995}]  # area 2000 is no "year 2000" repeat
+
+
+def test_number_lists_that_share_their_siblings_take_them_in_turn():
+    q = ("Point A at [3, 2] and Point B at [7, 5]: their distance. Then another set, "
+         "Point C at [10, 8] and Point D at [14, 12].")
+    first = {"pointA": [3, 2], "pointB": [7, 5]}
+    assert expand(q, first) == [first, {"pointA": [10, 8], "pointB": [14, 12]}]
+    # Unpaired (what the multi-call gate counts), each point lists every later list.
+    assert {"pointA": [10, 8], "pointB": [10, 8]} in expand(q, first, pair=False)
+    # The first call's own order does not matter: the first parameter takes the first list.
+    assert expand(q, {"pointA": [7, 5], "pointB": [3, 2]}) == [
+        {"pointA": [3, 2], "pointB": [7, 5]}, {"pointA": [10, 8], "pointB": [14, 12]}]
 
 
 def test_an_enumeration_may_start_before_the_decoded_number():

@@ -156,6 +156,46 @@ def test_a_first_call_with_a_later_scenarios_values_restarts_from_the_opening_cl
     assert [c["arguments"]["year"] for c in a.answer(row)] == [2020]
 
 
+class LateOptional:
+    """A decoder that copies a first call's optional value stated at the question's end
+    ("Plus their cost for children"): its position ends the first scenario there, so a
+    continued call finds no name after it and repeats the last call."""
+
+    def __init__(self):
+        self.positions: dict = {}
+
+    def __call__(self, question, function, prev=None, region=None, fixed=None,
+                 fresh=frozenset()):
+        inside = [(a, b) for a, b in region or [(0, len(question))]]
+        names = [m for m in re.finditer(r"'(\w+)'", question)
+                 if any(a <= m.start() < b for a, b in inside)]
+        kid = next((m for m in re.finditer(r"children", question)
+                    if any(a <= m.start() < b for a, b in inside)), None)
+        if prev:
+            after = max(e for _, e in self.positions.values())
+            names = [m for m in names if m.start() >= after]
+            if not names:
+                return dict(prev[-1])
+        call, self.positions = {"name": names[0].group(1)}, {"name": names[0].span()}
+        if kid:
+            call["visitor"], self.positions["visitor"] = "children", kid.span()
+        return call
+
+
+def test_a_restart_that_drops_a_late_optional_value_continues_after_the_old_first_call():
+    show = {"name": "exhibition", "description": "Exhibition details.", "parameters": {
+        "type": "dict", "required": ["name"], "properties": {
+            "name": {"type": "string"}, "visitor": {"type": "string"}}}}
+    row = {"id": "e", "function": [show], "question": [[{"role": "user", "content":
+           "Details of 'Wonder' in the Louvre, and 'Reptiles' in the British Museum. "
+           "Plus their cost for children."}]]}
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=LateOptional(), threshold=0.0)
+    # The restart from the first sentence has no visitor; the list it continues is kept,
+    # led by the old first call with its visitor.
+    assert [c["arguments"] for c in a.answer(row)] == [
+        {"name": "Wonder", "visitor": "children"}, {"name": "Reptiles", "visitor": "children"}]
+
+
 def test_a_continued_call_that_states_nothing_new_ends_the_list():
     market = {"name": "market", "description": "Index performance.", "parameters": {
         "type": "dict", "required": ["indexes", "days"], "properties": {

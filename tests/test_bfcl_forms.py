@@ -225,6 +225,17 @@ def test_a_place_keeps_the_country_or_state_the_question_writes_after_it():
         "city": {"type": "string", "description": "City."},
         "country": {"type": "string", "description": "Country."}}}}
     assert with_region("Weather in Tokyo, Japan", weather, {"city": "Tokyo"}) == {"city": "Tokyo"}
+    # An optional string that is only the region appended goes; a required one stays.
+    book = {"name": "book", "parameters": {"type": "dict", "required": ["city", "guest"],
+                                           "properties": {
+        "city": {"type": "string", "description": "City."},
+        "guest": {"type": "string", "description": "Guest name."},
+        "room_type": {"type": "string", "description": "Room type."}}}}
+    q2 = "Book a room in Paris, France for France Gall."
+    assert with_region(q2, book, {"city": "Paris", "room_type": "France", "guest": "France"}) \
+        == {"city": "Paris, France", "guest": "France"}
+    assert with_region(q2, book, {"city": "Paris, France", "room_type": "France"}) == {
+        "city": "Paris, France", "room_type": "France"}  # no region appended: kept
 
 
 def test_a_country_after_a_citys_comma_is_no_sibling_but_countries_enumerate():

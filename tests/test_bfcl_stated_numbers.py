@@ -157,3 +157,17 @@ def test_a_string_is_never_copied_from_inside_a_written_date(bfcl_decoder, monke
     monkeypatch.setattr(bfcl_decoder, "_copy", earliest)
     q = "From March 10th, 2023 to July 20, 2023, a room near Manhattan."
     assert bfcl_decoder(q, f)["location"] == "room"  # not "March"
+
+
+def test_an_optional_value_must_be_stated_in_the_functions_own_clauses(bfcl_decoder,
+                                                                       monkeypatch):
+    f = {"name": "get_event_date", "description": "Date of a historical event.",
+         "parameters": {"type": "dict", "required": ["event"], "properties": {
+             "event": {"type": "string", "description": "The event."},
+             "year": {"type": "integer", "description": "Year it began."}}}}
+    monkeypatch.setattr(bfcl_decoder, "_number", lambda logits, is_float: "100")
+    q = "When was the Battle of Gettysburg? Then the speed after a fall of 100 meters."
+    own = [(0, q.index("Then"))]
+    # The whole question states 100; the function's own clause does not.
+    assert bfcl_decoder(q, f).get("year") == 100
+    assert "year" not in bfcl_decoder(q, f, region=own)

@@ -256,10 +256,17 @@ class BfclAnswerer:
             # ... the same for 2020" decoded as 2020), so the list starts again from the
             # question's first clauses. The old first call must come back as a later one
             # (the restart only reorders scenarios), and no call may be written twice.
+            # Or the restart is the old first call less an optional value stated at the
+            # question's end ("... Plus their cost per visit for children and adult"):
+            # the list went on only from where that value stood, so it goes on from the
+            # restart's values, and the old call, with its late value, leads it.
             if multi and len(many) == 1 and (early := earliest(self.dec, q, f, region, args)):
                 again = continue_list(self.dec, q, f, [early], region)
+                if len(again) > 1 and all(args.get(p) == v for p, v in early.items()):
+                    again = [args] + again[1:]
                 written = [json.dumps(canonical_args(f, c), sort_keys=True) for c in again]
-                if args in again[1:] and len(set(written)) == len(written):
+                if (args in again[1:] or again[0] == args and len(again) > 1) \
+                        and len(set(written)) == len(written):
                     many = again
             # As many sentences stating the function's numbers as calls: call i reads
             # sentence i (bfcl_scenarios).

@@ -588,7 +588,12 @@ class LMArgDecoder(ConstrainedLM):
                     str(x).lower() for v in args.values() for x in
                     (v if isinstance(v, list) else [v])}:
                 continue  # an optional string another value of this call already holds
-            if required or stated or t == "boolean" or grounded(value, question):
+            # An optional value decoded freely must be stated where the function reads
+            # (with several functions, its own clauses): another task's "100 meters" or
+            # "0.25" is no location or permittivity of this one.
+            where = " ".join(question[a:b] for a, b in self.region) if self.region \
+                else question
+            if required or stated or t == "boolean" or grounded(value, where):
                 args[p] = value
                 self._hold(value)
                 # The model reads the value as the answerer will write it ("GBP", "x**2"),

@@ -47,14 +47,15 @@ def drop_foreign(question: str, args: dict, required: list[str],
 
 def expand(question: str, args: dict, avoid: frozenset = frozenset(),
            props: dict | None = None,
-           region: list[tuple[int, int]] | None = None) -> list[dict]:
+           region: list[tuple[int, int]] | None = None, pair: bool = True) -> list[dict]:
     """One call's arguments -> the parallel calls the question enumerates. Enumerations whose
     items interleave ("75 kilograms ... 180 cm, ... 60 kilograms ... 165 cm") belong to the
     same calls; enumerations that follow one another multiply ("rock and jazz concerts in San
     Francisco and New York": four calls) unless the question says "respectively". With a
     `region` (the function's clauses when the question asks for several), siblings outside
     it are another function's ("the weather for the city of Paris. Then the air quality for
-    the city of Rome": Rome is no weather call)."""
+    the city of Rome": Rome is no weather call). `pair=False` leaves number lists that
+    share their siblings unpaired (_pair_number_lists), as the multi-call gate counts."""
     props = props or {}
     found = {p: _enum_located(question, v, props[p]) if props.get(p, {}).get("enum")
              else located(question, v, avoid, region) for p, v in args.items()}
@@ -75,12 +76,48 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
                 and (not region or any(lo <= a[1] < hi for lo, hi in region))]
         if alts:  # in question order: the i-th items of interleaved lists go together
             lists[p] = sorted([f[0]] + alts, key=lambda x: x[1])
+    if pair:
+        lists = _pair_number_lists(args, lists)
+    # "Apple, Microsoft, Amazon, and Tesla over 1 week, 2 weeks, 3 weeks, and 1 month
+    # respectively": a list of strings written in that order, as long as another
+    # enumeration, is that many calls' values, one item each.
+    if lists and re.search(r"\brespectively\b", question, re.I):
+        for p, v in args.items():
+            at = [question.find(x) for x in v] if isinstance(v, list) and len(v) > 1 and \
+                all(isinstance(x, str) and x for x in v) else []
+            if p not in lists and at and min(at) >= 0 and at == sorted(at) and \
+                    any(len(items) == len(v) for items in lists.values()):
+                lists[p] = [([x], a) for x, a in zip(v, at)]
     if not lists:
         return [args]
     calls = [{}]
     for group in _groups(lists, paired(question)):
         calls = [{**c, **z} for c in calls for z in _zip(group)]
     return [{**args, **c} for c in calls]
+
+
+def _is_number_list(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+
+
+def _pair_number_lists(args: dict, lists: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """Number-list parameters that list the same written lists ("Point A [3, 2] and Point B
+    [7, 5] ... Point C [10, 8] and Point D [14, 12]": each point's siblings are [10, 8] and
+    [14, 12]) take them in turn, in question order: the first parameter the first of each
+    run, the second the next. Zipped as they were, a call held [10, 8] twice, which no dev
+    ground-truth call does."""
+    over = [p for p in lists if _is_number_list(args[p]) and any(
+        {a for _, a in lists[p]} & {a for _, a in lists[o]}
+        for o in lists if o != p and _is_number_list(args[o]))]
+    if len(over) < 2:
+        return lists
+    items = sorted({x[1]: x for p in over for x in lists[p]}.values(), key=lambda x: x[1])
+    k = len(over)
+    if len(items) % k:
+        return lists
+    runs = [items[i:i + k] for i in range(0, len(items), k)]
+    return {**lists, **{p: [run[j] for run in runs] for j, p in enumerate(over)}}
 
 
 def paired(question: str) -> bool:

@@ -29,11 +29,14 @@ def is_place(param: str, spec: dict) -> bool:
 
 def with_region(question: str, function: dict, args: dict) -> dict:
     """Each place value the question writes followed by ", Country" or ", State" with
-    that region appended, unless the function takes the region in another parameter."""
-    props, _ = _params(function)
+    that region appended, unless the function takes the region in another parameter. An
+    optional free string that is just that region goes: the place now holds it ("Paris,
+    France" had left `room_type="France"`; the decoder drops a value inside another one,
+    but the place was "Paris" then)."""
+    props, req = _params(function)
     if any(_OWN_REGION.search(p) for p in props):
         return args
-    out = dict(args)
+    out, added = dict(args), set()
     for p, v in args.items():
         if isinstance(v, str) and v and is_place(p, props.get(p, {})):
             # Each place the value is written at (overlapping too), the first with a region
@@ -41,8 +44,10 @@ def with_region(question: str, function: dict, args: dict) -> dict:
             for at in re.finditer(r"(?<![\w-])(?=" + re.escape(v) + ")", question):
                 if m := _REGION.match(question, at.start() + len(v)):
                     out[p] = f"{v}, {m.group(1)}"
+                    added.add(m.group(1).lower())
                     break
-    return out
+    return {p: v for p, v in out.items() if p in req or props.get(p, {}).get("enum")
+            or not (isinstance(v, str) and v.lower() in added)}
 
 
 _DEMONYM = {
