@@ -10,7 +10,7 @@ import pytest
 from fake_bfcl import FakeEncoder
 from loracle.agent import bfcl
 from loracle.agent.bfcl import BfclAnswerer, answer_file, load_questions
-from loracle.agent.bfcl_enumerate import alternatives, drop_foreign, expand
+from loracle.agent.bfcl_enumerate import alternatives, drop_foreign, expand, split_pairs
 from loracle.agent.bfcl_values import coerce, grounded, parse_value, spans
 from loracle.errors import InputError
 
@@ -322,6 +322,22 @@ def test_number_lists_that_share_their_siblings_take_them_in_turn():
     assert expand(q, {"pointA": [7, 5], "pointB": [3, 2]}) == [
         {"pointA": [3, 2], "pointB": [7, 5]}, {"pointA": [10, 8], "pointB": [14, 12]}]
 
+
+
+def test_string_lists_that_pair_up_item_by_item_are_one_call_per_pair():
+    q = "Theatres near San Diego with Tenet at 5 pm and No Time To Die at 7:30 pm."
+    call = {"location": "San Diego", "movie": ["No Time To Die", "Tenet"],
+            "time": ["5 pm", "7:30 pm"]}
+    assert split_pairs(q, call) == [
+        {"location": "San Diego", "movie": ["Tenet"], "time": ["5 pm"]},
+        {"location": "San Diego", "movie": ["No Time To Die"], "time": ["7:30 pm"]}]
+    # Lists that follow one another, one list alone, or an item not written: as it is.
+    q2 = "Theatres near San Diego with Tenet and No Time To Die at 5 pm and 7:30 pm."
+    assert split_pairs(q2, call) == [call]
+    assert split_pairs(q, {"movie": ["Tenet", "No Time To Die"]}) == [
+        {"movie": ["Tenet", "No Time To Die"]}]
+    assert split_pairs(q, {**call, "time": ["5 pm", "8 pm"]}) == [{**call, "time": ["5 pm",
+                                                                                  "8 pm"]}]
 
 def test_an_enumeration_may_start_before_the_decoded_number():
     q = "Alimony in California for the next 10 years and 20 years if the income is 10000."

@@ -23,7 +23,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from loracle.agent.bfcl_enumerate import drop_foreign, expand
+from loracle.agent.bfcl_enumerate import drop_foreign, expand, split_pairs
 from loracle.agent.bfcl_forms import canonical_args
 from loracle.agent.bfcl_lists import (adds_nothing, asks,  # noqa: F401 (re-exported)
                                       clause_spans, continue_list, earliest)
@@ -274,6 +274,9 @@ class BfclAnswerer:
                 many = by_scenario(self.dec, q, f, many, region)
             # "isothermal ... What if it is not isothermal?": one call per saying.
             many = toggled(q, f, many)
+            # "Tenet at 5 pm and No Time To Die at 7:30 pm": one call per pair of items,
+            # whatever the gate said (bfcl_enumerate.split_pairs).
+            many = [c for call in many for c in split_pairs(q, call)]
             tasks.append((f, many, region))
         # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
         return [{"name": f["name"],

@@ -189,3 +189,22 @@ def _nearest_slots(anchors: list[int], at: list[int]) -> list[int]:
         k = back[i][k]
         slots.append(k)
     return slots[::-1]
+
+
+def split_pairs(question: str, call: dict) -> list[dict]:
+    """A call whose string lists pair up item by item in the question ("Tenet at 5 pm and
+    No Time To Die at 7:30 pm" as movie=[both], time=[both]) is one call per pair: the
+    i-th items of two or more lists as long as each other stand together, before every
+    (i+1)-th item. No dev ground-truth call holds such lists; one answer did. Otherwise
+    the call is returned as it is."""
+    lists = {p: v for p, v in call.items() if isinstance(v, list) and len(v) > 1
+             and all(isinstance(x, str) and x for x in v)}
+    n = max((len(v) for v in lists.values()), default=0)
+    lists = {p: v for p, v in lists.items() if len(v) == n}
+    at = {p: sorted((question.find(x), x) for x in v) for p, v in lists.items()}
+    if len(at) < 2 or any(a < 0 for v in at.values() for a, _ in v):
+        return [call]
+    blocks = [[v[i][0] for v in at.values()] for i in range(n)]
+    if any(max(b) >= min(c) for b, c in zip(blocks, blocks[1:])):
+        return [call]
+    return [{**call, **{p: [v[i][1]] for p, v in at.items()}} for i in range(n)]
