@@ -171,3 +171,15 @@ def test_an_optional_value_must_be_stated_in_the_functions_own_clauses(bfcl_deco
     # The whole question states 100; the function's own clause does not.
     assert bfcl_decoder(q, f).get("year") == 100
     assert "year" not in bfcl_decoder(q, f, region=own)
+
+
+def test_a_number_the_clauses_leave_comes_from_elsewhere_before_a_taken_one(bfcl_decoder):
+    f = {"name": "displacement", "description": "Displacement of a car.", "parameters": {
+        "type": "dict", "required": ["speed", "acceleration"], "properties": {
+            "speed": {"type": "integer", "description": "Initial speed."},
+            "acceleration": {"type": "integer", "description": "Acceleration."}}}}
+    q = "A car has speed 20 now. Then what if it gains 10 each second for 5 seconds?"
+    own = [(0, q.index("Then"))]  # its clauses state one number only
+    args = bfcl_decoder(q, f, region=own)
+    assert args["speed"] == 20  # any model: the clauses' one number
+    assert args["acceleration"] in (10, 5)  # not 20 again

@@ -291,7 +291,12 @@ class LMArgDecoder(ConstrainedLM):
             # and 1000" had given both limits 1; 14 of 1,284 dev pairs of numeric values in
             # one call are equal, and 11 of those are written twice).
             taken = {s[0] for s in (*self.positions.values(), *self.fixed_spans.values()) if s}
-            found = [x for x in found if x[0] not in taken] or found
+            # When the function's clauses state no number left, one stated elsewhere comes
+            # before a taken one: "an initial speed of 20 m/s ... accelerates at 10 m/s^2
+            # for 5 seconds" split over two functions' clauses had given speed, acceleration
+            # and time all 20.
+            found = [x for x in found if x[0] not in taken] or [
+                x for x in number_spans(question, spec) if x[0] not in taken] or found
             if rest := self._where(rest_spans(question, self.param), lambda x: x[0]):
                 # "started from rest ... at 9.8 m/s^2 for 5 seconds": the initial velocity is
                 # 0 or a number stated after its name ("with an initial velocity of 10").
