@@ -262,11 +262,11 @@ class BfclAnswerer:
             # restart's values, and the old call, with its late value, leads it.
             if multi and len(many) == 1 and (early := earliest(self.dec, q, f, region, args)):
                 again = continue_list(self.dec, q, f, [early], region)
-                if len(again) > 1 and all(args.get(p) == v for p, v in early.items()):
+                led = len(again) > 1 and all(args.get(p) == v for p, v in early.items())
+                if led:
                     again = [args] + again[1:]
                 written = [json.dumps(canonical_args(f, c), sort_keys=True) for c in again]
-                if (args in again[1:] or again[0] == args and len(again) > 1) \
-                        and len(set(written)) == len(written):
+                if (led or args in again[1:]) and len(set(written)) == len(written):
                     many = again
             # As many sentences stating the function's numbers as calls: call i reads
             # sentence i (bfcl_scenarios).

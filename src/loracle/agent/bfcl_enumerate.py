@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from loracle.agent.bfcl_forms import is_length_unit, is_unit_param
-from loracle.agent.bfcl_siblings import alternatives, located
+from loracle.agent.bfcl_siblings import alternatives, is_number_list, located
 from loracle.agent.bfcl_values import enum_mentions
 
 __all__ = ["alternatives", "drop_foreign", "enum_alternatives", "expand", "located"]
@@ -83,8 +83,7 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
     # enumeration, is that many calls' values, one item each.
     if lists and re.search(r"\brespectively\b", question, re.I):
         for p, v in args.items():
-            at = [question.find(x) for x in v] if isinstance(v, list) and len(v) > 1 and \
-                all(isinstance(x, str) and x for x in v) else []
+            at = [question.find(x) for x in v] if _string_list(v) else []
             if p not in lists and at and min(at) >= 0 and at == sorted(at) and \
                     any(len(items) == len(v) for items in lists.values()):
                 lists[p] = [([x], a) for x, a in zip(v, at)]
@@ -96,9 +95,9 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
     return [{**args, **c} for c in calls]
 
 
-def _is_number_list(v: Any) -> bool:
-    return isinstance(v, list) and bool(v) and all(
-        isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+def _string_list(v: Any) -> bool:
+    """Two or more non-empty strings: a list value that may go one item per call."""
+    return isinstance(v, list) and len(v) > 1 and all(isinstance(x, str) and x for x in v)
 
 
 def _pair_number_lists(args: dict, lists: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
@@ -107,9 +106,9 @@ def _pair_number_lists(args: dict, lists: dict[str, list[tuple]]) -> dict[str, l
     [14, 12]) take them in turn, in question order: the first parameter the first of each
     run, the second the next. Zipped as they were, a call held [10, 8] twice, which no dev
     ground-truth call does."""
-    over = [p for p in lists if _is_number_list(args[p]) and any(
+    over = [p for p in lists if is_number_list(args[p]) and any(
         {a for _, a in lists[p]} & {a for _, a in lists[o]}
-        for o in lists if o != p and _is_number_list(args[o]))]
+        for o in lists if o != p and is_number_list(args[o]))]
     if len(over) < 2:
         return lists
     items = sorted({x[1]: x for p in over for x in lists[p]}.values(), key=lambda x: x[1])
@@ -197,8 +196,7 @@ def split_pairs(question: str, call: dict) -> list[dict]:
     i-th items of two or more lists as long as each other stand together, before every
     (i+1)-th item. No dev ground-truth call holds such lists; one answer did. Otherwise
     the call is returned as it is."""
-    lists = {p: v for p, v in call.items() if isinstance(v, list) and len(v) > 1
-             and all(isinstance(x, str) and x for x in v)}
+    lists = {p: v for p, v in call.items() if _string_list(v)}
     n = max((len(v) for v in lists.values()), default=0)
     lists = {p: v for p, v in lists.items() if len(v) == n}
     at = {p: sorted((question.find(x), x) for x in v) for p, v in lists.items()}

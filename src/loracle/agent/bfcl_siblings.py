@@ -71,6 +71,12 @@ def _paired_targets(question: str, value: str, m: re.Match) -> list[tuple]:
     return [(value, m.start())] + more if more else []
 
 
+def is_number_list(value: Any) -> bool:
+    """A non-empty list of numbers (not booleans): a written list's value."""
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+
+
 def located(question: str, value: Any, avoid: frozenset = frozenset(),
             within: list[tuple[int, int]] | None = None) -> list[tuple]:
     """`alternatives` with where each item stands in the question: (value, char offset), the
@@ -79,8 +85,7 @@ def located(question: str, value: Any, avoid: frozenset = frozenset(),
     `within` (the function's clauses) the value is read where those clauses state it: "the
     weight of Neutron and Proton ... Also the diameter of a Proton and Neutron" lists
     Neutron after the diameter's Proton, none after the weight's."""
-    if isinstance(value, list) and value and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+    if is_number_list(value):
         return _number_list_siblings(question, value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return [(value, -1)]
