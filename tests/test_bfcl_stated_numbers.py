@@ -183,3 +183,28 @@ def test_a_number_the_clauses_leave_comes_from_elsewhere_before_a_taken_one(bfcl
     args = bfcl_decoder(q, f, region=own)
     assert args["speed"] == 20  # any model: the clauses' one number
     assert args["acceleration"] in (10, 5)  # not 20 again
+
+
+def test_a_number_of_the_kind_the_parameter_refuses_is_not_its_value(bfcl_decoder):
+    from loracle.agent.bfcl_kinds import fits, number_kind, param_kind
+    q = "John has $5000 and 200 euros. Invest for 5 years, a 30-day trial, at 4% a year."
+    at = {lit: (a, b) for a, b, lit in number_spans(q, {"type": "integer"})}
+    assert [number_kind(q, *at[n]) for n in ("5000", "200", "5", "30", "4")] == [
+        "money", "money", "duration", "duration", "percent"]
+    assert param_kind("principle_amount") == "money" and param_kind("time") == "duration"
+    assert param_kind("annual_rate") == "rate"
+    assert param_kind("short_term_gain") is None  # money named for a term, no duration
+    assert not fits(q, "principal", at["5"]) and not fits(q, "years", at["5000"])
+    assert not fits(q, "interest_rate", at["5"]) and fits(q, "interest_rate", at["4"])
+    assert fits(q, "count", at["5"])  # a parameter of no kind takes any number
+    f = {"name": "interest", "description": "Simple interest.", "parameters": {
+        "type": "dict", "required": ["principal", "time"], "properties": {
+            "principal": {"type": "integer", "description": "The principal."},
+            "time": {"type": "integer", "description": "Time in years."}}}}
+    q = "Over 5 years, with $5000, what is the interest?"
+    # The random model alone would pick either number for either parameter.
+    assert bfcl_decoder(q, f) == {"principal": 5000, "time": 5}
+    # Where the function's clauses state only a refused number, a fitting one from
+    # elsewhere in the question is taken.
+    own = [(0, q.index(","))]
+    assert bfcl_decoder(q, f, region=own)["principal"] == 5000

@@ -18,6 +18,7 @@ import re
 from typing import Callable
 
 from loracle.agent.bfcl_dicts import declared, decode_dict, stated_dicts
+from loracle.agent.bfcl_kinds import fits
 from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms, currency_side,
                                       paid, stated_unit)
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
@@ -295,8 +296,12 @@ class LMArgDecoder(ConstrainedLM):
             # before a taken one: "an initial speed of 20 m/s ... accelerates at 10 m/s^2
             # for 5 seconds" split over two functions' clauses had given speed, acceleration
             # and time all 20.
-            found = [x for x in found if x[0] not in taken] or [
-                x for x in number_spans(question, spec) if x[0] not in taken] or found
+            # A number whose written kind the parameter refuses is not its value either
+            # ("$5000 ... for 5 years": no principal of 5), wherever a fitting one stands.
+            free = [x for x in number_spans(question, spec) if x[0] not in taken]
+            found = [x for x in found if x[0] not in taken and fits(question, self.param, x)] \
+                or [x for x in free if fits(question, self.param, x)] \
+                or [x for x in found if x[0] not in taken] or free or found
             if rest := self._where(rest_spans(question, self.param), lambda x: x[0]):
                 # "started from rest ... at 9.8 m/s^2 for 5 seconds": the initial velocity is
                 # 0 or a number stated after its name ("with an initial velocity of 10").
@@ -365,8 +370,8 @@ class LMArgDecoder(ConstrainedLM):
         out = []
         for a, b, lit in self._where(number_spans(question, spec), lambda x: x[0]):
             around = " ".join(question[:a].split()[-3:] + question[b:].split()[:3])
-            if a not in taken and (name & _words(around) or
-                                   year and re.fullmatch(r"(1[89]|20)\d\d", lit)):
+            if a not in taken and fits(question, param, (a, b)) and (
+                    name & _words(around) or year and re.fullmatch(r"(1[89]|20)\d\d", lit)):
                 out.append(lit)
         return list(dict.fromkeys(out))
 
