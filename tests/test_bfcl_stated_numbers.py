@@ -186,16 +186,25 @@ def test_a_number_the_clauses_leave_comes_from_elsewhere_before_a_taken_one(bfcl
 
 
 def test_a_number_of_the_kind_the_parameter_refuses_is_not_its_value(bfcl_decoder):
-    from loracle.agent.bfcl_kinds import fits, number_kind, param_kind
-    q = "John has $5000 and 200 euros. Invest for 5 years, a 30-day trial, at 4% a year."
+    from loracle.agent.bfcl_kinds import fits, number_kind, param_kinds
+    q = ("John has $5000 and 200 euros. Invest for 5 years, a 30-day trial, at 4% a year. "
+         "A wall of 30 feet covers 400 square feet.")
     at = {lit: (a, b) for a, b, lit in number_spans(q, {"type": "integer"})}
-    assert [number_kind(q, *at[n]) for n in ("5000", "200", "5", "30", "4")] == [
-        "money", "money", "duration", "duration", "percent"]
-    assert param_kind("principle_amount") == "money" and param_kind("time") == "duration"
-    assert param_kind("annual_rate") == "rate"
-    assert param_kind("short_term_gain") is None  # money named for a term, no duration
+    assert [number_kind(q, *at[n]) for n in ("5000", "200", "5", "4", "400")] == [
+        "money", "money", "duration", "percent", "area"]
+    assert number_kind(q, q.index("30-"), q.index("30-") + 2) == "duration"
+    assert number_kind(q, q.index("30 f"), q.index("30 f") + 2) == "length"
+    assert param_kinds("principle_amount") == {"money"} and param_kinds("time") == {"duration"}
+    assert param_kinds("annual_rate") == {"rate"}
+    assert param_kinds("short_term_gain") == set()  # money named for a term, no duration
+    area = "The area in square feet that one gallon of paint can cover."
+    assert param_kinds("coverage_rate", area) == {"rate", "area"}
+    assert param_kinds("height", "Height of the wall in feet.") == {"length"}
+    assert param_kinds("side", "The side length of the square.") == {"length"}
     assert not fits(q, "principal", at["5"]) and not fits(q, "years", at["5000"])
     assert not fits(q, "interest_rate", at["5"]) and fits(q, "interest_rate", at["4"])
+    assert not fits(q, "coverage_rate", (q.index("30 f"), q.index("30 f") + 2), area)
+    assert fits(q, "coverage_rate", at["400"], area) and not fits(q, "height", at["400"])
     assert fits(q, "count", at["5"])  # a parameter of no kind takes any number
     f = {"name": "interest", "description": "Simple interest.", "parameters": {
         "type": "dict", "required": ["principal", "time"], "properties": {
@@ -208,3 +217,4 @@ def test_a_number_of_the_kind_the_parameter_refuses_is_not_its_value(bfcl_decode
     # elsewhere in the question is taken.
     own = [(0, q.index(","))]
     assert bfcl_decoder(q, f, region=own)["principal"] == 5000
+

@@ -299,8 +299,9 @@ class LMArgDecoder(ConstrainedLM):
             # A number whose written kind the parameter refuses is not its value either
             # ("$5000 ... for 5 years": no principal of 5), wherever a fitting one stands.
             free = [x for x in number_spans(question, spec) if x[0] not in taken]
-            found = [x for x in found if x[0] not in taken and fits(question, self.param, x)] \
-                or [x for x in free if fits(question, self.param, x)] \
+            said = str(spec.get("description", ""))
+            ok = [x for x in found if x[0] not in taken and fits(question, self.param, x, said)]
+            found = ok or [x for x in free if fits(question, self.param, x, said)] \
                 or [x for x in found if x[0] not in taken] or free or found
             if rest := self._where(rest_spans(question, self.param), lambda x: x[0]):
                 # "started from rest ... at 9.8 m/s^2 for 5 seconds": the initial velocity is
@@ -366,11 +367,12 @@ class LMArgDecoder(ConstrainedLM):
         if freq := self._where(compounding_spans(question, spec), lambda x: x[0]):
             return list(dict.fromkeys(lit for *_, lit in freq))  # "with monthly compounding"
         name, taken = _words(param), {a for a, _ in self.positions.values()}
+        said = str(spec.get("description", ""))
         year = "year" in tokens(param)
         out = []
         for a, b, lit in self._where(number_spans(question, spec), lambda x: x[0]):
             around = " ".join(question[:a].split()[-3:] + question[b:].split()[:3])
-            if a not in taken and fits(question, param, (a, b)) and (
+            if a not in taken and fits(question, param, (a, b), said) and (
                     name & _words(around) or year and re.fullmatch(r"(1[89]|20)\d\d", lit)):
                 out.append(lit)
         return list(dict.fromkeys(out))
