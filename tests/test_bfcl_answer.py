@@ -496,3 +496,27 @@ def test_numbers_before_the_same_words_and_abbreviations_in_lists():
     assert alternatives("it is 5 of the best and 7 of the worst", 5) == [5]  # stop words
     q = "Closing prices for Apple Inc., Google LLC., and Microsoft Corporation on the NYSE"
     assert alternatives(q, "Apple Inc.") == ["Apple Inc.", "Google LLC", "Microsoft Corporation"]
+
+
+def test_rival_functions_the_questions_words_rule_out_go():
+    from loracle.agent.bfcl_rivals import drop_rivals
+
+    def fn(name):
+        return {"name": name, "description": "", "parameters": {"type": "dict"}}
+    shops = [fn("wholefoods.vegan_products"), fn("walmart.vegan_products")]
+    q = "Get me vegetarian and gluten-free foods at the Walmart near Denver."
+    assert [f["name"] for f in drop_rivals(q, shops, [False, False])] == [
+        "walmart.vegan_products"]
+    # Unless the other one is the function a clause of the question reads most like.
+    assert drop_rivals(q, shops, [True, False]) == shops
+    points = [fn("sports.most_points_single_season"), fn("sports.most_points_career"),
+              fn("sports.most_points_single_game")]
+    q = "What is the record for the most points scored by a single player in an NBA game?"
+    assert [f["name"] for f in drop_rivals(q, points, [False] * 3)] == [
+        "sports.most_points_single_game"]
+    # Both named, or names that share less than half their words: both stay.
+    both = [fn("video_games.get_player_count"), fn("video_games.get_sales")]
+    q = "How many players did the game have, and what were its sales?"
+    assert drop_rivals(q, both, [False, False]) == both
+    apart = [fn("train_ticket.buy"), fn("hotel.book")]
+    assert drop_rivals("Book a train and a hotel.", apart, [False, False]) == apart

@@ -31,6 +31,7 @@ from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_f
                                      gate_score, repeat_log_odds)
 from loracle.agent.bfcl_places import with_region
 from loracle.agent.bfcl_poly import coefficient_calls
+from loracle.agent.bfcl_rivals import drop_rivals
 from loracle.agent.bfcl_scenarios import by_scenario
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
@@ -219,9 +220,12 @@ class BfclAnswerer:
         return self
 
     def select(self, question: str, functions: list[dict]) -> list[dict]:
-        z = features(question, functions, self.enc) @ self.coef + self.bias
-        p = 1.0 / (1.0 + np.exp(-z))
-        return [f for f, pi in zip(functions, p) if pi >= self.threshold]
+        X = features(question, functions, self.enc)
+        p = 1.0 / (1.0 + np.exp(-(X @ self.coef + self.bias)))
+        chosen = [k for k, pk in enumerate(p) if pk >= self.threshold]
+        owns = X[:, FEATURES.index("clause_top")] > 0
+        # Of near-duplicate functions, those the question's words rule out (bfcl_rivals).
+        return drop_rivals(question, [functions[k] for k in chosen], [owns[k] for k in chosen])
 
     def answer(self, row: dict) -> list[dict]:
         q = question_text(row)
