@@ -251,3 +251,18 @@ def test_a_country_parameter_takes_the_country_of_a_demonym():
     assert canonical("country_name", {"type": "string"}, "Japanese") == "Japan"
     assert canonical("country", {"type": "string"}, "Germany") == "Germany"
     assert canonical("cuisine", {"type": "string"}, "German") == "German"  # not a country
+
+
+def test_a_plural_category_takes_the_descriptions_singular():
+    from loracle.agent.bfcl_forms import described_singular
+    room = {"type": "string", "description": "Type of the room e.g. Living room, Bathroom etc."}
+    assert canonical("room", room, "living rooms") == "living room"
+    art = {"type": "string", "description": "Type of the artwork. E.g., painting, sculpture."}
+    assert described_singular("sculptures", art) == "sculpture"
+    # A name stays as written, and so does a plural the description writes too, a plural
+    # it does not write at all, and a word ending in -ss.
+    airline = {"type": "string", "description": "The name of the airline."}
+    assert described_singular("Delta Airlines", airline) == "Delta Airlines"
+    assert described_singular("rooms", {"description": "room or rooms"}) == "rooms"
+    assert described_singular("forests", room) == "forests"
+    assert described_singular("glass", {"description": "a glas"}) == "glass"
