@@ -254,7 +254,7 @@ def test_a_country_parameter_takes_the_country_of_a_demonym():
 
 
 def test_a_plural_category_takes_the_descriptions_singular():
-    from loracle.agent.bfcl_forms import described_singular
+    from loracle.agent.bfcl_described import described_singular
     room = {"type": "string", "description": "Type of the room e.g. Living room, Bathroom etc."}
     assert canonical("room", room, "living rooms") == "living room"
     art = {"type": "string", "description": "Type of the artwork. E.g., painting, sculpture."}
@@ -266,3 +266,13 @@ def test_a_plural_category_takes_the_descriptions_singular():
     assert described_singular("rooms", {"description": "room or rooms"}) == "rooms"
     assert described_singular("forests", room) == "forests"
     assert described_singular("glass", {"description": "a glas"}) == "glass"
+
+
+def test_a_word_takes_the_code_the_description_gives_for_it():
+    from loracle.agent.bfcl_described import described_code
+    order = {"type": "string", "description": "This can be 'asc' for ascending order, or "
+                                              "'desc' for descending order."}
+    assert canonical("order", order, "ascending") == "asc"
+    assert described_code("Descending", order) == "desc"
+    assert described_code("random", order) == "random"
+    assert described_code("ascending", {"description": "The sort order."}) == "ascending"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from loracle.agent.bfcl_described import described_code, described_singular
 from loracle.agent.bfcl_places import country_form
 from loracle.agent.bfcl_siblings import US_STATES
 from loracle.agent.bfcl_values import _params, _words, tokens
@@ -248,28 +249,12 @@ def with_state(value: str, spec: dict) -> str:
     return value
 
 
-def described_singular(value: str, spec: dict) -> str:
-    """A lower-case plural the parameter's description writes in the singular, singular:
-    "living rooms" for "Type of the room e.g. Living room, Bathroom", "sculptures" for "E.g.,
-    painting, sculpture, installation". Of our held-out answers' lower-case plural values
-    whose description writes the singular only, the ground truth wanted the singular 3 times
-    in 3; a capitalised value is a name and stays ("Delta Airlines" for "The name of the
-    airline": 2 of 2 wanted as written)."""
-    m = re.fullmatch(r"(.*[a-z]{2}[^s\W])s", value)
-    if not m or value != value.lower():
-        return value
-    last, said = m.group(1).split()[-1], str(spec.get("description", ""))
-    if re.search(rf"\b{re.escape(last)}\b", said, re.I) and not re.search(
-            rf"\b{re.escape(last)}s\b", said, re.I):
-        return m.group(1)
-    return value
-
-
 def canonical(param: str, spec: dict, value):
     """A decoded value in the form the parameter takes: a stated currency as its code, a
     stated formula in Python syntax, a company as its ticker, a US city with its state where
     the description shows that form, a country's demonym as the country (bfcl_places), a
-    plural category as the description's singular; anything else as it is."""
+    plural category as the description's singular, a word as the code the description
+    gives for it; anything else as it is."""
     if not isinstance(value, str):
         return value
     if is_ticker(param, spec) and len(found := tickers(value)) == 1:
@@ -282,7 +267,8 @@ def canonical(param: str, spec: dict, value):
     if is_state(param, spec) and len(found := states(value)) == 1 \
             and found[0][:2] == (0, len(value)):
         return found[0][2]
-    return with_state(country_form(param, described_singular(value, spec)), spec)
+    value = described_code(described_singular(value, spec), spec)
+    return with_state(country_form(param, value), spec)
 
 
 def canonical_args(function: dict, args: dict) -> dict:
