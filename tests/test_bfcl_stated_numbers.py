@@ -218,3 +218,22 @@ def test_a_number_of_the_kind_the_parameter_refuses_is_not_its_value(bfcl_decode
     own = [(0, q.index(","))]
     assert bfcl_decoder(q, f, region=own)["principal"] == 5000
 
+
+
+def test_a_quoted_value_before_another_parameters_name_is_not_this_ones(bfcl_decoder,
+                                                                       monkeypatch):
+    from loracle.agent.bfcl_values import claimed_starts
+    f = {"name": "game_score.highest", "description": "Highest score.", "parameters": {
+        "type": "dict", "required": ["region", "platform"], "properties": {
+            "region": {"type": "string", "description": "The region."},
+            "platform": {"type": "string", "description": "The platform."}}}}
+    q = "The top score on 'Playstation' platform in the 'Asia' region?"
+    assert claimed_starts(q, f, "region") == {q.index("Playstation")}
+    assert claimed_starts(q, f, "platform") == {q.index("Asia")}
+
+    def first_quoted(logits, src, starts, ends, close, limit=24, bias=None):
+        a = min(i for i in starts if src[i - 1:i] == "'")  # the first quoted value it may
+        return src[a:src.index("'", a)], None, logits
+
+    monkeypatch.setattr(bfcl_decoder, "_copy", first_quoted)
+    assert bfcl_decoder(q, f) == {"region": "Asia", "platform": "Playstation"}

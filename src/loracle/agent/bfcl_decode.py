@@ -24,11 +24,11 @@ from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
-from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, compounding_spans,
-                                       date_format, dated_spans, enum_mentions, enum_of, grounded,
-                                       named_enums, named_ids, named_number_starts, number_lists,
-                                       number_spans, parse_value, ranges, rest_spans, rewrites,
-                                       spans, tokens)
+from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, claimed_starts,
+                                       compounding_spans, date_format, dated_spans,
+                                       enum_mentions, enum_of, grounded, named_enums, named_ids,
+                                       named_number_starts, number_lists, number_spans,
+                                       parse_value, ranges, rest_spans, rewrites, spans, tokens)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and
@@ -204,6 +204,9 @@ class LMArgDecoder(ConstrainedLM):
         if self.param in self.fresh:  # not "balance" for calculate_balance's account again
             starts = [i for i in starts if not ((m := WORD.match(question, i)) and names_only(
                 m.group(), self.function["name"], self.param))]
+        # "on 'Playstation' platform in the 'Asia' region": the region is not 'Playstation'.
+        claimed = claimed_starts(question, self.function, self.param)
+        starts = [i for i in starts if i not in claimed] or starts
         # A formula with "^" is copied from its Python rewrite ("x**2"), not as written.
         starts = [i for i in starts if "^" not in question[i:].split(maxsplit=1)[0]]
         bias = self._span_bias(question, starts, ends)

@@ -179,6 +179,21 @@ def named_number_starts(question: str, param: str) -> set[int]:
         else set()
 
 
+def claimed_starts(question: str, function: dict, param: str) -> set[int]:
+    """Where a quoted value written right before the name of another string parameter of
+    the function starts: "on 'Playstation' platform in the 'Asia' region" claims
+    "Playstation" for platform and "Asia" for region, so neither is the other's. No dev
+    ground-truth value is one another parameter of its function claims so."""
+    props, _ = _params(function)
+    out: set[int] = set()
+    for p, spec in props.items():
+        if p == param or (spec or {}).get("type") != "string" or not (name := _whole_name(p)):
+            continue
+        out |= {m.start(2) for m in re.finditer(
+            r"""(['"])([^'"]+)\1\s+""" + name + r"s?\b", question, re.I)}
+    return out
+
+
 def named_ids(question: str, param: str) -> list[tuple[int, int, str]]:
     """For a parameter named for an identifier (building_id, case_number, zip_code): the
     tokens with a digit written right after its whole name ("the building with building Id
