@@ -230,6 +230,12 @@ def test_a_quoted_value_before_another_parameters_name_is_not_this_ones(bfcl_dec
     q = "The top score on 'Playstation' platform in the 'Asia' region?"
     assert claimed_starts(q, f, "region") == {q.index("Playstation")}
     assert claimed_starts(q, f, "platform") == {q.index("Asia")}
+    dna = {"name": "analyze", "parameters": {"type": "dict", "properties": {
+        "sequence": {"type": "string"}, "reference_sequence": {"type": "string"}}}}
+    q2 = "Analyze the DNA sequence 'AGTCG' against a reference sequence 'AGTCC'."
+    # Two-word names claim the value after them; "sequence" alone claims nothing.
+    assert claimed_starts(q2, dna, "sequence") == {q2.index("AGTCC")}
+    assert claimed_starts(q2, dna, "reference_sequence") == set()
 
     def first_quoted(logits, src, starts, ends, close, limit=24, bias=None):
         a = min(i for i in starts if src[i - 1:i] == "'")  # the first quoted value it may

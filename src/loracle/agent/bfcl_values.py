@@ -179,18 +179,36 @@ def named_number_starts(question: str, param: str) -> set[int]:
         else set()
 
 
+_QUOTED_AFTER = r"""s?\s*(?:of|is|as|named|called|:|=)?\s*(['"])([^'"]+)\1"""
+
+
+def _claims(question: str, param: str) -> set[int]:
+    """Where the quoted values the parameter's name claims start: one written right before
+    its name ("'Asia' region"), or right after a name of two words or more ("reference
+    sequence 'AGTC...'"; one word such as "to" or "function" is too common to claim)."""
+    name = _whole_name(param)
+    if not name:
+        return set()
+    out = {m.start(2) for m in re.finditer(
+        r"""(['"])([^'"]+)\1\s+""" + name + r"s?\b", question, re.I)}
+    if len(_name_words(param)) > 1:
+        out |= {m.start(2) for m in re.finditer(name + _QUOTED_AFTER, question, re.I)}
+    return out
+
+
 def claimed_starts(question: str, function: dict, param: str) -> set[int]:
-    """Where a quoted value written right before the name of another string parameter of
-    the function starts: "on 'Playstation' platform in the 'Asia' region" claims
-    "Playstation" for platform and "Asia" for region, so neither is the other's. No dev
-    ground-truth value is one another parameter of its function claims so."""
+    """Where a quoted value another string parameter of the function claims starts (by a
+    longer name than this one's, where both do): "on 'Playstation' platform in the 'Asia'
+    region" claims "Playstation" for platform and "Asia" for region; "the DNA sequence 'A'
+    ... a reference sequence 'B'" claims B for reference_sequence, not sequence. No dev
+    ground-truth value stands only where another parameter of its function claims it."""
     props, _ = _params(function)
+    own, size = _claims(question, param), len(_name_words(param))
     out: set[int] = set()
     for p, spec in props.items():
-        if p == param or (spec or {}).get("type") != "string" or not (name := _whole_name(p)):
-            continue
-        out |= {m.start(2) for m in re.finditer(
-            r"""(['"])([^'"]+)\1\s+""" + name + r"s?\b", question, re.I)}
+        if p != param and (spec or {}).get("type") == "string":
+            longer = len(_name_words(p)) > size
+            out |= {a for a in _claims(question, p) if a not in own or longer}
     return out
 
 
