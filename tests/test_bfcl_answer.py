@@ -520,3 +520,18 @@ def test_rival_functions_the_questions_words_rule_out_go():
     assert drop_rivals(q, both, [False, False]) == both
     apart = [fn("train_ticket.buy"), fn("hotel.book")]
     assert drop_rivals("Book a train and a hotel.", apart, [False, False]) == apart
+
+
+def test_three_siblings_of_the_one_functions_value_are_calls_whatever_the_gate(monkeypatch):
+    monkeypatch.setattr(bfcl, "gate_score", lambda gate, x: -1.0)  # a gate that says no
+    a = BfclAnswerer(encoder=FakeEncoder())
+    a.gate = {}
+    f = {"name": "get_metal_price", "description": "Price of a metal.", "parameters": {
+        "type": "dict", "required": ["metal", "measure"], "properties": {
+            "metal": {"type": "string", "description": "The metal."},
+            "measure": {"type": "string", "description": "The measure unit."}}}}
+    first = {"metal": "gold", "measure": "ounce"}
+    q = "What is the current price per ounce of gold, silver, platinum, and palladium?"
+    assert a.is_multi(q, f, first, 1)
+    assert not a.is_multi(q, f, first, 2)  # with other functions, the gate decides
+    assert not a.is_multi("What is the price per ounce of gold and silver?", f, first, 1)

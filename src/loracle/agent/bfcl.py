@@ -331,7 +331,13 @@ class BfclAnswerer:
         many functions the question calls."""
         if self.gate is None:
             return True
-        return gate_score(self.gate, gate_features(question, function, first, n_called)) >= 0.0
+        x = dict(zip(GATE_FEATURES, gate_features(question, function, first, n_called)))
+        # "the price per ounce of gold, silver, platinum, and palladium": a value of the one
+        # function called with three or more siblings that expand to three or more calls is
+        # always called again in the dev ground truth (52 of 52); the trees said -0.2 here.
+        if n_called == 1 and x["max_siblings"] >= 3 and x["expanded_calls"] >= 3:
+            return True
+        return gate_score(self.gate, list(x.values())) >= 0.0
 
     def save(self, out_dir: str | os.PathLike) -> None:
         head = json.dumps({"features": FEATURES, "coef": [round(float(c), 6) for c in self.coef],
