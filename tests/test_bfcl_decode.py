@@ -115,6 +115,8 @@ def test_continued_lists_stop_at_a_repeat_or_a_missing_value():
                                      "3 then side 7 then side 9"}]], "function": [area]}
     assert [c["arguments"]["side"] for c in a.answer(row)] == [3, 7, 9]
     a.gate = {"features": GATE_FEATURES, "baseline": -1.0, "trees": []}  # the gate: one call
+    # (three enumerated values are calls whatever the gate says: two here)
+    row["question"][0][0]["content"] = "Areas of squares with side 3 then side 7"
     assert [c["arguments"]["side"] for c in a.answer(row)] == [3]
 
 
