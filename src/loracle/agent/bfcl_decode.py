@@ -18,9 +18,9 @@ import re
 from typing import Callable
 
 from loracle.agent.bfcl_dicts import declared, decode_dict, stated_dicts
-from loracle.agent.bfcl_kinds import fits
 from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms, currency_side,
                                       paid, stated_unit)
+from loracle.agent.bfcl_kinds import fits
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
