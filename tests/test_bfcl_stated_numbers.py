@@ -5,8 +5,9 @@ parameter's whole name ("a width of 30 meters"), a data list that writes a numbe
 random Llama, so what is asserted holds whatever the model prefers."""
 from __future__ import annotations
 
-from loracle.agent.bfcl_values import (bound_side, compounding_spans, named_number_starts,
-                                        number_spans, ranges, rest_spans)
+from loracle.agent.bfcl_named import named_number_starts
+from loracle.agent.bfcl_values import (bound_side, compounding_spans, number_spans, ranges,
+                                        rest_spans)
 
 RECT = {"name": "geometry_rectangle.calculate", "description": "Area of a rectangle.",
         "parameters": {"type": "dict", "required": ["width", "length"], "properties": {
@@ -137,7 +138,7 @@ BUILDING = {"name": "analyze_structure", "description": "Structural analysis.",
 
 
 def test_an_identifier_written_after_the_parameters_name(bfcl_decoder):
-    from loracle.agent.bfcl_values import named_ids
+    from loracle.agent.bfcl_named import named_ids
     q = "What is the dynamic analysis of the building with building Id B1004 for 2nd, 3rd " \
         "and 4th floors of Tower A7?"
     assert named_ids(q, "building_id") == [(q.index("B1004"), q.index("B1004") + 5, "B1004")]
@@ -222,7 +223,7 @@ def test_a_number_of_the_kind_the_parameter_refuses_is_not_its_value(bfcl_decode
 
 def test_a_quoted_value_before_another_parameters_name_is_not_this_ones(bfcl_decoder,
                                                                        monkeypatch):
-    from loracle.agent.bfcl_values import claimed_starts
+    from loracle.agent.bfcl_named import claimed_starts
     f = {"name": "game_score.highest", "description": "Highest score.", "parameters": {
         "type": "dict", "required": ["region", "platform"], "properties": {
             "region": {"type": "string", "description": "The region."},

@@ -22,12 +22,12 @@ from loracle.agent.bfcl_forms import (canonical, canonical_args, canonical_forms
                                       paid, stated_unit)
 from loracle.agent.bfcl_kinds import fits
 from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
+from loracle.agent.bfcl_named import claimed_starts, named_ids, named_number_starts
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
-from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, claimed_starts,
-                                       compounding_spans, date_format, dated_spans,
-                                       enum_mentions, enum_of, grounded, named_enums, named_ids,
-                                       named_number_starts, number_lists, number_spans,
+from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, compounding_spans,
+                                       date_format, dated_spans, enum_mentions, enum_of,
+                                       grounded, named_enums, number_lists, number_spans,
                                        parse_value, ranges, rest_spans, rewrites, spans, tokens)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
