@@ -204,8 +204,9 @@ def test_a_number_of_the_kind_the_parameter_refuses_is_not_its_value(bfcl_decode
     assert param_kinds("side", "The side length of the square.") == {"length"}
     assert not fits(q, "principal", at["5"]) and not fits(q, "years", at["5000"])
     assert not fits(q, "interest_rate", at["5"]) and fits(q, "interest_rate", at["4"])
-    assert not fits(q, "coverage_rate", (q.index("30 f"), q.index("30 f") + 2), area)
-    assert fits(q, "coverage_rate", at["400"], area) and not fits(q, "height", at["400"])
+    rate = {"type": "integer", "description": area}
+    assert not fits(q, "coverage_rate", (q.index("30 f"), q.index("30 f") + 2), rate)
+    assert fits(q, "coverage_rate", at["400"], rate) and not fits(q, "height", at["400"])
     assert fits(q, "count", at["5"])  # a parameter of no kind takes any number
     f = {"name": "interest", "description": "Simple interest.", "parameters": {
         "type": "dict", "required": ["principal", "time"], "properties": {

@@ -290,7 +290,8 @@ class LMArgDecoder(ConstrainedLM):
                 self.last_span, self.last_end = hit[:2], hit[1]
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
-            found = where = self._where(number_spans(question, spec), lambda x: x[0])
+            numbers = number_spans(question, spec)
+            found = where = self._where(numbers, lambda x: x[0])
             # A number another parameter of this call took is not this one's ("between 1
             # and 1000" had given both limits 1; 14 of 1,284 dev pairs of numeric values in
             # one call are equal, and 11 of those are written twice).
@@ -301,10 +302,9 @@ class LMArgDecoder(ConstrainedLM):
             # and time all 20.
             # A number whose written kind the parameter refuses is not its value either
             # ("$5000 ... for 5 years": no principal of 5), wherever a fitting one stands.
-            free = [x for x in number_spans(question, spec) if x[0] not in taken]
-            said = str(spec.get("description", ""))
-            ok = [x for x in found if x[0] not in taken and fits(question, self.param, x, said)]
-            found = ok or [x for x in free if fits(question, self.param, x, said)] \
+            free = [x for x in numbers if x[0] not in taken]
+            ok = [x for x in found if x[0] not in taken and fits(question, self.param, x, spec)]
+            found = ok or [x for x in free if fits(question, self.param, x, spec)] \
                 or [x for x in found if x[0] not in taken] or free or found
             if rest := self._where(rest_spans(question, self.param), lambda x: x[0]):
                 # "started from rest ... at 9.8 m/s^2 for 5 seconds": the initial velocity is
@@ -370,12 +370,11 @@ class LMArgDecoder(ConstrainedLM):
         if freq := self._where(compounding_spans(question, spec), lambda x: x[0]):
             return list(dict.fromkeys(lit for *_, lit in freq))  # "with monthly compounding"
         name, taken = _words(param), {a for a, _ in self.positions.values()}
-        said = str(spec.get("description", ""))
         year = "year" in tokens(param)
         out = []
         for a, b, lit in self._where(number_spans(question, spec), lambda x: x[0]):
             around = " ".join(question[:a].split()[-3:] + question[b:].split()[:3])
-            if a not in taken and fits(question, param, (a, b), said) and (
+            if a not in taken and fits(question, param, (a, b), spec) and (
                     name & _words(around) or year and re.fullmatch(r"(1[89]|20)\d\d", lit)):
                 out.append(lit)
         return list(dict.fromkeys(out))

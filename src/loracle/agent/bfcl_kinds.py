@@ -88,7 +88,9 @@ def param_kinds(param: str, description: str = "") -> set[str]:
     return kinds
 
 
-def fits(question: str, param: str, span: tuple, description: str = "") -> bool:
-    """Whether the number at span (start, end, ...) may be the parameter's value."""
+def fits(question: str, param: str, span: tuple, spec: dict | None = None) -> bool:
+    """Whether the number at span (start, end, ...) may be the value of the parameter (whose
+    schema `spec` gives its description)."""
     kind = number_kind(question, span[0], span[1])
-    return kind is None or not any(kind in _REFUSES[k] for k in param_kinds(param, description))
+    said = str((spec or {}).get("description", ""))
+    return kind is None or not any(kind in _REFUSES[k] for k in param_kinds(param, said))
