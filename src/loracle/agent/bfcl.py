@@ -32,6 +32,7 @@ from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_f
 from loracle.agent.bfcl_places import with_region
 from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_rivals import drop_rivals
+from loracle.agent.bfcl_runs import by_run
 from loracle.agent.bfcl_scenarios import by_scenario
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
@@ -276,6 +277,10 @@ class BfclAnswerer:
             # sentence i (bfcl_scenarios).
             if multi and len(many) > 1:
                 many = by_scenario(self.dec, q, f, many, region)
+            # As many runs of the function's clauses as calls: call i reads run i
+            # (bfcl_runs; several functions only, one has no runs).
+            if multi and len(many) > 1 and region:
+                many = by_run(self.dec, q, f, many, region)
             # "isothermal ... What if it is not isothermal?": one call per saying.
             many = toggled(q, f, many)
             # "Tenet at 5 pm and No Time To Die at 7:30 pm": one call per pair of items,
