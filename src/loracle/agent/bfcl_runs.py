@@ -5,8 +5,9 @@ another hotel in Rome ... rent a car in Rome"), each run is one task of that fun
 list decoder reads every call from all of the function's clauses, and the 135M model took
 the second call's values from the first run again (the car's "7 days" and "SUV" twice, the
 building's floors "1, 2, 3, and 4" twice). When the answerer has as many calls for the
-function as runs that state something, call i is decoded again from run i alone, the
-earlier calls in the prompt. docs/agent.md ("One call per run of clauses")."""
+function as runs that state something (or more calls: they become one per run), call i is
+decoded again from run i alone, the earlier calls in the prompt. docs/agent.md ("One call
+per run of clauses")."""
 from __future__ import annotations
 
 import re
@@ -50,12 +51,13 @@ def runs(question: str, region: list[tuple[int, int]] | None) -> list[tuple[int,
 def by_run(dec, question: str, function: dict, many: list[dict],
            region: list[tuple[int, int]] | None) -> list[dict]:
     """The calls decoded again, call i from the i-th run of the function's clauses, when
-    there are as many runs as calls. A required value the run does not yield stays; an
+    there are two or more runs and at least as many calls (more calls than runs become one
+    per run: an enumeration had multiplied the runs' values). A required value the run does not yield stays; an
     optional one is the new or else the old value, whichever the run states (a run's
     "Lastly" or "Then" is no team name, the other run's "5 seconds" no duration of this
     call); a flag is the new one."""
     spans = runs(question, region)
-    if len(many) < 2 or len(spans) != len(many):
+    if len(many) < 2 or not 2 <= len(spans) <= len(many):
         return many
     props, req = _params(function)
     out: list[dict] = []
