@@ -269,6 +269,13 @@ def test_enum_mentions_by_stem_in_question_order_longest_wins():
     a, b, _ = enum_mentions(q, ["Like New"])[0]
     assert q[a:b].lower() == "like new"
     assert enum_mentions("Nothing here.", vals) == []
+    # A shared stem of six letters or more, each suffix at most five: "vaporizing" names
+    # "vaporization"; "transportation" still does not name "transit" (stem "trans").
+    phases = ["melting", "freezing", "vaporization", "condensation"]
+    q = "I melt ice, freeze it, then I am vaporizing water and condensing it back."
+    assert [v for *_, v in enum_mentions(q, phases)] == ["melting", "vaporization",
+                                                         "condensation"]
+    assert enum_mentions("public transportation", ["transit", "driving"]) == []
 
 
 AMENITY = {"name": "find_park", "description": "Find parks.", "parameters": {

@@ -5,6 +5,7 @@ for, "^" as "**"). Pure functions; the LM decoder (bfcl_decode) and the answerer
 from __future__ import annotations
 
 import ast
+import os
 import re
 from datetime import date
 from typing import Any
@@ -326,10 +327,15 @@ def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int],
 
 
 def _same_word(a: str, b: str) -> bool:
-    """"strength"/"strengths", "detail"/"detailed": one is the other plus a short suffix."""
+    """"strength"/"strengths", "detail"/"detailed": one is the other plus a short suffix;
+    "vaporizing"/"vaporization": a stem of six letters or more, each with a suffix of at
+    most five."""
     short, long_ = sorted((a, b), key=len)
-    return long_.startswith(short) and (short == long_ or len(short) >= 3
-                                        and len(long_) - len(short) <= 3)
+    if long_.startswith(short) and (short == long_ or len(short) >= 3
+                                    and len(long_) - len(short) <= 3):
+        return True
+    stem = len(os.path.commonprefix([a, b]))
+    return stem >= 6 and len(a) - stem <= 5 and len(b) - stem <= 5
 
 
 def enum_mentions(question: str, values: list) -> list[tuple[int, int, str]]:
