@@ -276,39 +276,3 @@ def test_a_word_takes_the_code_the_description_gives_for_it():
     assert described_code("Descending", order) == "desc"
     assert described_code("random", order) == "random"
     assert described_code("ascending", {"description": "The sort order."}) == "ascending"
-
-
-def test_a_value_ending_with_another_parameters_value_loses_that_tail():
-    from loracle.agent.bfcl_tails import without_held_tails
-    assert without_held_tails({"rank": "Queen of Hearts", "suit": "Hearts"}) == {
-        "rank": "Queen", "suit": "Hearts"}
-    assert without_held_tails({"tournament": "La Liga 2020-2021", "season": "2020-2021",
-                               "n": 3}) == {"tournament": "La Liga", "season": "2020-2021",
-                                            "n": 3}
-    assert without_held_tails({"start": "Golden Gate Bridge, San Francisco",
-                               "end": "San Francisco"})["start"] == "Golden Gate Bridge"
-    # A slash joins one value ("Asia/Tokyo"); a value equal to the other stays; inside a
-    # value (not at its end) stays; nothing but a preposition left stays.
-    for args in ({"timezone": "Asia/Tokyo", "location": "Tokyo"},
-                 {"city": "Paris", "place": "Paris"},
-                 {"text": "I love the food here!", "language": "food"},
-                 {"a": "of Hearts", "b": "Hearts"}):
-        assert without_held_tails(args) == args
-
-
-def test_the_answerer_writes_values_without_held_tails():
-    from fake_bfcl import FakeEncoder
-    from loracle.agent.bfcl import BfclAnswerer
-    card = {"name": "find_card_in_deck", "description": "Find a card in a deck.",
-            "parameters": {"type": "dict", "required": ["rank", "suit"], "properties": {
-                "rank": {"type": "string", "description": "Rank of the card."},
-                "suit": {"type": "string", "description": "Suit of the card."}}}}
-
-    def dec(question, function, prev=None, region=None, fixed=None, fresh=frozenset()):
-        return {"rank": "Queen of Hearts", "suit": "Hearts"}
-    a = BfclAnswerer(encoder=FakeEncoder(), decoder=dec, threshold=0.0)
-    a.gate = {"baseline": -1.0, "trees": []}  # one call
-    row = {"id": "simple_0", "function": [card], "question": [[
-        {"role": "user", "content": "Find the Queen of Hearts in a deck of cards."}]]}
-    assert a.answer(row) == [{"name": "find_card_in_deck",
-                              "arguments": {"rank": "Queen", "suit": "Hearts"}}]

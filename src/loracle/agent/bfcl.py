@@ -36,7 +36,6 @@ from loracle.agent.bfcl_runs import by_run
 from loracle.agent.bfcl_scenarios import by_scenario
 from loracle.agent.bfcl_shared import name_only_params, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
-from loracle.agent.bfcl_tails import without_held_tails
 from loracle.agent.bfcl_toggles import toggled
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
 from loracle.errors import InputError
@@ -288,10 +287,9 @@ class BfclAnswerer:
             # whatever the gate said (bfcl_enumerate.split_pairs).
             many = [c for call in many for c in split_pairs(q, call)]
             tasks.append((f, many, region))
-        # "Berlin, Germany" as written, not "Berlin" (bfcl_places); "Queen", not "Queen of
-        # Hearts" beside suit="Hearts" (bfcl_tails).
-        return [{"name": f["name"], "arguments": canonical_args(f, with_region(
-                    q, f, self._refill(q, f, without_held_tails(a))))}
+        # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
+        return [{"name": f["name"],
+                 "arguments": canonical_args(f, with_region(q, f, self._refill(q, f, a)))}
                 for (f, _, _), many in zip(tasks, share_values(q, tasks)) for a in many]
 
     def _refill(self, q: str, f: dict, call: dict) -> dict:
