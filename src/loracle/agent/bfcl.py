@@ -277,8 +277,9 @@ class BfclAnswerer:
             # sentence i (bfcl_scenarios).
             if multi and len(many) > 1:
                 many = by_scenario(self.dec, q, f, many, region)
-            # As many runs of the function's clauses as calls: call i reads run i
-            # (bfcl_runs; several functions only, one has no runs).
+            # As many runs of the function's clauses as calls (or fewer runs, two or more:
+            # then one call per run): call i reads run i (bfcl_runs; several functions
+            # only, one function has no regions).
             if multi and len(many) > 1 and region:
                 many = by_run(self.dec, q, f, many, region)
             # "isothermal ... What if it is not isothermal?": one call per saying.

@@ -52,10 +52,10 @@ def by_run(dec, question: str, function: dict, many: list[dict],
            region: list[tuple[int, int]] | None) -> list[dict]:
     """The calls decoded again, call i from the i-th run of the function's clauses, when
     there are two or more runs and at least as many calls (more calls than runs become one
-    per run: an enumeration had multiplied the runs' values). A required value the run does not yield stays; an
-    optional one is the new or else the old value, whichever the run states (a run's
-    "Lastly" or "Then" is no team name, the other run's "5 seconds" no duration of this
-    call); a flag is the new one."""
+    per run: an enumeration had multiplied the runs' values). A required value the run
+    does not yield stays; an optional one is the new or else the old value, whichever the
+    run states (a run's "Lastly" or "Then" is no team name, the other run's "5 seconds" no
+    duration of this call); a flag is the new one."""
     spans = runs(question, region)
     if len(many) < 2 or not 2 <= len(spans) <= len(many):
         return many
