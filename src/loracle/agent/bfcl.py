@@ -25,10 +25,11 @@ import numpy as np
 
 from loracle.agent.bfcl_enumerate import drop_foreign, expand, split_pairs
 from loracle.agent.bfcl_forms import canonical_args
-from loracle.agent.bfcl_lists import (adds_nothing, asks,  # noqa: F401 (re-exported)
-                                      clause_spans, continue_list, earliest)
 from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_features,
                                      gate_score, repeat_log_odds)
+from loracle.agent.bfcl_items import complete_lists
+from loracle.agent.bfcl_lists import (adds_nothing, asks,  # noqa: F401 (re-exported)
+                                      clause_spans, continue_list, earliest)
 from loracle.agent.bfcl_places import with_region
 from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_rivals import drop_rivals
@@ -288,10 +289,14 @@ class BfclAnswerer:
             # whatever the gate said (bfcl_enumerate.split_pairs).
             many = [c for call in many for c in split_pairs(q, call)]
             tasks.append((f, many, region))
-        # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
-        return [{"name": f["name"],
-                 "arguments": canonical_args(f, with_region(q, f, self._refill(q, f, a)))}
-                for (f, _, _), many in zip(tasks, share_values(q, tasks)) for a in many]
+        out = []
+        for (f, _, _), many in zip(tasks, share_values(q, tasks)):
+            # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
+            calls = [canonical_args(f, with_region(q, f, self._refill(q, f, a))) for a in many]
+            # "efficient, organized, easy going and compassionate": every item of the
+            # coordination a string list was copied from (bfcl_items).
+            out += [{"name": f["name"], "arguments": a} for a in complete_lists(q, f, calls)]
+        return out
 
     def _refill(self, q: str, f: dict, call: dict) -> dict:
         """A required string that still names only (bfcl_shared: no other task holds it) is
