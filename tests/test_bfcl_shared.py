@@ -95,3 +95,39 @@ def test_decoder_copies_a_fresh_value_outside_the_region_and_not_a_name_word(bfc
                       NATURE["name"], "criminal_name")
     again = bfcl_decoder(q, NATURE, region=region, fresh=frozenset({"criminal_name"}))
     assert again["criminal_name"] == "John"
+
+
+def test_a_later_call_that_says_the_same_takes_the_call_before_s_value():
+    from loracle.agent.bfcl_shared import same_as_before
+    order = {"name": "whole_foods.order", "parameters": {"type": "dict", "properties": {
+        "location": {"type": "string"}, "items": {"type": "array", "items": {"type": "string"}}}}}
+    calls = [{"location": "downtown", "items": ["pepperoni pizza", "salad"]},
+             {"location": "uptown", "items": ["same"]}, {"location": "the same", "items": ["tea"]}]
+    assert same_as_before(order, calls) == [
+        {"location": "downtown", "items": ["pepperoni pizza", "salad"]},
+        {"location": "uptown", "items": ["pepperoni pizza", "salad"]},
+        {"location": "uptown", "items": ["tea"]}]
+    # A first call has no call before it; a value that names something stays.
+    assert same_as_before(order, [{"items": ["same"]}]) == [{"items": ["same"]}]
+    assert same_as_before(order, calls[:1] + [{"items": ["same sauce"]}])[1] == \
+        {"items": ["same sauce"]}
+
+
+def test_the_answerer_repeats_the_items_a_later_order_calls_the_same():
+    order = {"name": "whole_foods.order", "description": "Order food.", "parameters": {
+        "type": "dict", "required": ["location", "items"], "properties": {
+            "location": {"type": "string", "description": "Store location."},
+            "items": {"type": "array", "items": {"type": "string"}, "description": "Items."}}}}
+    q = ("Order a pizza and a salad from the downtown store, then another order of the "
+         "same items from the uptown store.")
+
+    def dec(question, function, prev=None, region=None, fixed=None, fresh=frozenset()):
+        # The list decoder: the first order, then the second as the 135M model wrote it.
+        return [{"location": "downtown", "items": ["pizza", "salad"]},
+                {"location": "uptown", "items": ["same"]}, {}][len(prev or [])]
+    a = BfclAnswerer(encoder=FakeEncoder(), decoder=dec, threshold=0.0)
+    row = {"id": "parallel_0", "question": [[{"role": "user", "content": q}]],
+           "function": [order]}
+    assert [c["arguments"] for c in a.answer(row)] == [
+        {"location": "downtown", "items": ["pizza", "salad"]},
+        {"location": "uptown", "items": ["pizza", "salad"]}]

@@ -35,7 +35,7 @@ from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_rivals import drop_rivals
 from loracle.agent.bfcl_runs import by_run
 from loracle.agent.bfcl_scenarios import by_scenario
-from loracle.agent.bfcl_shared import name_only_params, share_values
+from loracle.agent.bfcl_shared import name_only_params, same_as_before, share_values
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_toggles import toggled
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
@@ -293,6 +293,8 @@ class BfclAnswerer:
         for (f, _, _), many in zip(tasks, share_values(q, tasks)):
             # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
             calls = [canonical_args(f, with_region(q, f, self._refill(q, f, a))) for a in many]
+            # "another order of the same items": the call before's items (bfcl_shared).
+            calls = same_as_before(f, calls)
             # "efficient, organized, easy going and compassionate": every item of the
             # coordination a string list was copied from (bfcl_items).
             out += [{"name": f["name"], "arguments": a} for a in complete_lists(q, f, calls)]

@@ -74,3 +74,20 @@ def share_values(question: str, tasks: list[tuple[dict, list[dict], list | None]
             mended.append(call)
         out.append(mended)
     return out
+
+
+def same_as_before(function: dict, calls: list[dict]) -> list[dict]:
+    """A later call's value that says "the same" and names nothing else ("then another
+    order of the same items" decoded as `items=["same"]`) is the call before's value of
+    that parameter."""
+    out: list[dict] = []
+    for call in calls:
+        call = dict(call)
+        for p, v in call.items():
+            vals = v if isinstance(v, list) else [v]
+            if out and p in out[-1] and vals and \
+                    any(isinstance(x, str) and "same" in tokens(x) for x in vals) and \
+                    all(names_only(x, function["name"], p) for x in vals):
+                call[p] = out[-1][p]
+        out.append(call)
+    return out
