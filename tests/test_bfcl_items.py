@@ -14,7 +14,8 @@ def strings(name: str, param: str, enum: list | None = None) -> dict:
             "size": {"type": "string", "description": "Size."}}}}
 
 
-TRAITS = "What are my Big Five scores given that I am efficient, organized, easy going and compassionate?"
+TRAITS = ("What are my Big Five scores given that I am efficient, organized, easy going and "
+          "compassionate?")
 SHOPS = ("Show me the closest music shop where I can purchase a Yamaha acoustic guitar and a "
          "Kawai piano in San Francisco, California, and Chicago, Illinois.")
 

@@ -23,8 +23,9 @@ _MAX_WORDS = 4  # a longer run is a clause, not an item
 
 
 def _conjunct_end(q: str, at: int, values: set[str]) -> int:
-    """Where the conjunct starting at `at` ends: before an ending word, another parameter's
-    value ("large" of size in "a large pepperoni pizza"), punctuation or a double space."""
+    """Where the conjunct starting at `at` ends: before an ending word, a word that is
+    another parameter's whole value ("large" of size in "a large pepperoni pizza"), or
+    anything but one space and a word (punctuation ends it)."""
     end = i = at
     while (m := _WORD.match(q, i)) and m.group(0).lower() not in _ENDS | values:
         end = m.end()
