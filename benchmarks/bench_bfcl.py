@@ -3,7 +3,8 @@ non-live AST numbers.
 
 usage: python benchmarks/bench_bfcl.py [--limit N] [--folds 2] [--seed 0] [--no-lm]
        python benchmarks/bench_bfcl.py --adapter DIR  (decode with a LoRA call adapter
-       trained per fold on that fold's training rows, into DIR/fold<k>)
+       trained per fold on that fold's training rows, into DIR/fold<k>; the README's run:
+       DIR = benchmarks/bfcl_fold_adapters, committed, reused as they are)
        python benchmarks/bench_bfcl.py --fit-all src/loracle/agent/bfcl_model [--fit-adapter]
        (the shipped selector and gate, and with --fit-adapter the call adapter: fit on every
        dev row, nothing scored)
