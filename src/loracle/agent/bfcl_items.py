@@ -27,7 +27,8 @@ def _conjunct_end(q: str, at: int, values: set[str]) -> int:
     another parameter's whole value ("large" of size in "a large pepperoni pizza"), or
     anything but one space and a word (punctuation ends it)."""
     end = i = at
-    while (m := _WORD.match(q, i)) and m.group(0).lower() not in _ENDS | values:
+    stops = _ENDS | values
+    while (m := _WORD.match(q, i)) and m.group(0).lower() not in stops:
         end = m.end()
         if not re.match(r" [\w'-]", q[end:end + 2]):
             break
@@ -35,9 +36,14 @@ def _conjunct_end(q: str, at: int, values: set[str]) -> int:
     return end
 
 
+def _word_at(low: str, value: str) -> re.Match | None:
+    """`value` (lower case) as whole words of `low`: "10" is not in "2010"."""
+    return re.search(r"(?<![\w'-])" + re.escape(value) + r"(?![\w'-])", low)
+
+
 def _holds(text: str, values: set[str]) -> bool:
     low = text.lower()
-    return any(re.search(r"(?<![\w'-])" + re.escape(v) + r"(?![\w'-])", low) for v in values if v)
+    return any(_word_at(low, v) for v in values if v)
 
 
 def complete(question: str, items: list[str], values: set[str],
@@ -48,8 +54,7 @@ def complete(question: str, items: list[str], values: set[str],
     into calls: "Apple, Microsoft and Tesla", one company per call)."""
     low, at = question.lower(), []
     for v in items:
-        m = re.search(r"(?<![\w'-])" + re.escape(v.lower()) + r"(?![\w'-])", low)
-        if not m:
+        if not (m := _word_at(low, v.lower())):
             return items
         at.append(m.start())
     if at != sorted(at) or (len(at) > 1 and _CLOSES.search(question[at[-2]:at[-1]])):
