@@ -27,8 +27,9 @@ from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, compounding_spans,
                                        date_format, dated_spans, enum_mentions, enum_of,
-                                       grounded, named_enums, number_lists, number_spans,
-                                       parse_value, ranges, rest_spans, rewrites, spans, tokens)
+                                       grounded, lead_verbs, named_enums, number_lists,
+                                       number_spans, parse_value, ranges, rest_spans, rewrites,
+                                       spans, tokens)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and
@@ -83,6 +84,15 @@ def _scenario_end(last_pos: dict, cut: int | None) -> int | None:
         return None
     ends = [e for s, e in last_pos.values() if cut is None or s < cut]
     return max(ends or [e for _, e in last_pos.values()])
+
+
+def _desc_unit(spec: dict) -> str | None:
+    """The unit a number's description says it is in, when written as a symbol ("The
+    acceleration of the object in m/s^2"): a number the question writes with it ("3.5
+    m/s^2") states the parameter as surely as its name would."""
+    m = re.search(r"\bin ([A-Za-z]+/[A-Za-z]+(?:\^\d)?|[A-Za-z]\^\d)(?=[\s.,;)]|$)",
+                  str(spec.get("description", "")))
+    return m.group(1) if m else None
 
 
 def within_other(param: str, args: dict) -> bool:
@@ -187,7 +197,7 @@ class LMArgDecoder(ConstrainedLM):
             return self._copy_form(logits, question, spec, forms)
         extra = rewrites(question, spec)
         src = question + "".join("\n" + e for e in extra)
-        starts, ends = spans(question, exclude=self.used)
+        starts, ends = spans(question, exclude=self.used | lead_verbs(question))
         if self.after is not None:  # the next item of a list: within the next few words
             starts = [i for i in starts if self.after < i < self.after + 60]
         starts = self._where(starts, lambda i: i)
@@ -290,7 +300,10 @@ class LMArgDecoder(ConstrainedLM):
                 self.last_span, self.last_end = hit[:2], hit[1]
             return next((e for e in spec["enum"] if str(e) == text), None), tid, logits
         if t in ("integer", "float"):
-            numbers = number_spans(question, spec)
+            # An exponent ("the coefficient of x^2 is 5", "m/s^2") is no value: no dev
+            # ground-truth number is written only as one.
+            numbers = [x for x in number_spans(question, spec) if question[x[0] - 1:x[0]]
+                       != "^"] or number_spans(question, spec)
             found = where = self._where(numbers, lambda x: x[0])
             # A number another parameter of this call took is not this one's ("between 1
             # and 1000" had given both limits 1; 14 of 1,284 dev pairs of numeric values in
@@ -371,11 +384,13 @@ class LMArgDecoder(ConstrainedLM):
             return list(dict.fromkeys(lit for *_, lit in freq))  # "with monthly compounding"
         name, taken = _words(param), {a for a, _ in self.positions.values()}
         year = "year" in tokens(param)
+        unit = _desc_unit(spec)
         out = []
         for a, b, lit in self._where(number_spans(question, spec), lambda x: x[0]):
             around = " ".join(question[:a].split()[-3:] + question[b:].split()[:3])
             if a not in taken and fits(question, param, (a, b), spec) and (
-                    name & _words(around) or year and re.fullmatch(r"(1[89]|20)\d\d", lit)):
+                    name & _words(around) or year and re.fullmatch(r"(1[89]|20)\d\d", lit)
+                    or unit and re.match(rf"\s*{re.escape(unit)}(?![\w^/])", question[b:])):
                 out.append(lit)
         return list(dict.fromkeys(out))
 
@@ -588,8 +603,13 @@ class LMArgDecoder(ConstrainedLM):
                 value = self._scalar(logits, question, spec)[0] if t == "string" else \
                     self._array(logits, question, spec)
                 self.span_param = None
-                if value and _words(" ".join(value) if is_list else value) <= _words(p):
-                    value = None  # the name itself ("month" for month) names, not states
+                # The name itself ("month" for month) names, not states. A value without
+                # words is no name ("2022-12-31" for return_date), but a bare number is no
+                # string either ("-122.4194" for month).
+                text = " ".join(value) if is_list else value or ""
+                if value and (_words(text) <= _words(p) if _words(text) else
+                              re.fullmatch(r"[-+]?[\d.,]+", text)):
+                    value = None
             else:
                 value = parse_value(self._free(logits, opener, 40 if is_list else 24), spec)
                 if value is not None and spec.get("enum") and value not in spec["enum"]:

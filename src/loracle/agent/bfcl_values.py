@@ -210,7 +210,15 @@ def number_lists(question: str) -> list[tuple[int, int, str]]:
                          r"\s*([EW])\s*\)", question):
         out.append((m.start(), m.end(), f"{'-' * (m.group(2) == 'S')}{m.group(1)}, "
                                         f"{'-' * (m.group(4) == 'W')}{m.group(3)}"))
+    # Dimensions with their unit: "16x16 inches", "4 ft x 4 ft" (not a "2x2 table").
+    for m in _DIMENSIONS.finditer(question):
+        out.append((m.start(), m.end(), f"{m.group(1)}, {m.group(2)}"))
     return sorted(out)
+
+
+_LENGTHS = r"(?:ft|feet|foot|in|inch|inches|cm|mm|m|meters?|metres?)"
+_DIMENSIONS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:{_LENGTHS}\s*)?[x×]\s*"
+                         rf"(\d+(?:\.\d+)?)\s*{_LENGTHS}\b")
 
 
 def dates_in(question: str) -> list[date]:
@@ -281,6 +289,18 @@ def rewrites(question: str, spec: dict) -> list[str]:
 def is_speaker(word: str) -> bool:
     """"I", "I'd", "I'm", "I've": the asker, never the start of a value (outside quotes)."""
     return re.fullmatch(r"I(?:'[a-z]+)?", word) is not None
+
+
+# Verbs that lead up to a value and never start one ("made of marble", "want to convert
+# into pounds"): no dev ground-truth value starts with one in lower case.
+_LEAD_VERBS = set("made want wants wanted need needs located called named titled".split())
+
+
+def lead_verbs(text: str) -> set[int]:
+    """Where a lower-case verb that leads up to a value stands: the decoder starts no copy
+    there. (The span prior's candidates keep them: refit without, it moved unrelated
+    held-out answers both ways.)"""
+    return {m.start() for m in re.finditer(r"\b[a-z]+\b", text) if m.group() in _LEAD_VERBS}
 
 
 def spans(text: str, exclude: set[int], proper: bool = True) -> tuple[list[int], set[int]]:
@@ -354,7 +374,9 @@ def enum_mentions(question: str, values: list) -> list[tuple[int, int, str]]:
         vw = tokens(v)
         vw = [w for w in vw if w not in _STOP] or vw
         hits = [next((h for h in qwords if _same_word(w, h[2])), None) for w in vw]
-        if vw and all(hits):
+        # Letters alone would let "2D" name "3D": a value's words with digits stand whole.
+        if vw and all(hits) and all(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", question, re.I)
+                                    for t in re.findall(r"\w*\d\w*", v)):
             found.append((min(h[0] for h in hits), max(h[1] for h in hits), v, set(vw)))
     return sorted((a, b, v) for a, b, v, w in found
                   if not any(w < w2 for *_, w2 in found))
@@ -369,7 +391,16 @@ def described_values(spec: dict) -> list[str]:
             re.search(r"\be\.g\b|for example|such as|for instance|\blike\b", d, re.I):
         return []
     vals = list(dict.fromkeys(re.findall(r"'([^'\n]{1,30})'", d)))
+    if not vals and (m := _UNQUOTED.search(d)):  # "could be breakfast, lunch or dinner"
+        vals = [v for v in re.split(r",\s*(?:or |and )?|\s+or\s+|\s+and\s+", m.group(1)) if v]
     return vals if len(vals) > 1 else []
+
+
+# Values a description lists without quotes, after "can/could/may be": one or two words each.
+_UNQUOTED = re.compile(r"\b(?:can|could|may|should|must) be (?:either |one of |any of )?("
+                       r"(?:[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)?, )*[A-Za-z][\w-]*"
+                       r"(?: [A-Za-z][\w-]*)?,? (?:or|and) [A-Za-z][\w-]*(?: [A-Za-z][\w-]*)?)"
+                       r"(?=[.;,)]|$)", re.I)
 
 
 _EXAMPLES = re.compile(r"(?:\be\.g\.?,?|such as|for example,?)\s+(.+?)(?:\.(?:\s|$)|$|\))")

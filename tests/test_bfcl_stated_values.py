@@ -1,0 +1,117 @@
+"""Small rules on what the question states: an optional value with no words ("2022-12-31")
+is stated, not a name; values a description lists without quotes; an enum value's digits
+("2D" does not name "3D"); a number written with the unit its description names ("3.5
+m/s^2"); an exponent is no value ("x^2"); a verb that leads up to a value never starts one
+("made of marble"). The decoder runs on the tiny random Llama, so what is asserted holds
+whatever the model prefers (or the choice is pinned where the rule is about the options)."""
+from __future__ import annotations
+
+from loracle.agent.bfcl_values import (described_values, enum_mentions, lead_verbs,
+                                        named_enums, spans)
+
+RESERVE = {"name": "library.reserve_book", "description": "Reserve a book.", "parameters": {
+    "type": "dict", "required": ["book_id"], "properties": {
+        "book_id": {"type": "string", "description": "The book's id."},
+        "return_date": {"type": "string", "description": "When it comes back (optional)."},
+        "month": {"type": "string", "description": "The month."}}}}
+
+
+def test_an_optional_value_without_words_is_stated_not_a_name(bfcl_decoder, monkeypatch):
+    q = "Reserve the book '123ABC' for this month. I plan to return it by '2022-12-31'."
+    for copied, kept in (("2022-12-31", True), ("-122.4194", False), ("month", True)):
+        monkeypatch.setattr(bfcl_decoder, "_copy_string",  # what the model would copy
+                            lambda logits, question, spec, named=False, v=copied: (
+                                v, None, logits))
+        args = bfcl_decoder(q, RESERVE, fixed={"book_id": "123ABC"})
+        # A date has no words and names nothing; a bare number is no string.
+        assert (args.get("return_date") == copied) is kept
+        # "month" for month names the parameter only (the copy the others got is another
+        # value's, or a number).
+        assert "month" not in args
+
+
+MEAL = {"type": "string", "description": "Type of the meal, it's optional and could be "
+        "breakfast, lunch or dinner. Default is all if not specified."}
+
+
+def test_values_a_description_lists_without_quotes(bfcl_decoder):
+    assert described_values(MEAL) == ["breakfast", "lunch", "dinner"]
+    assert described_values({"type": "string", "description": "It can be length, width or "
+                             "diagonal."}) == ["length", "width", "diagonal"]
+    # Examples do not bound the value; one value is no list.
+    assert described_values({"type": "string", "description": "Can be e.g. London or "
+                             "Paris."}) == []
+    assert described_values({"type": "string", "description": "Must be positive."}) == []
+    f = {"name": "restaurant_search", "description": "Find a restaurant.", "parameters": {
+        "type": "dict", "required": ["city"], "properties": {
+            "city": {"type": "string", "description": "City."}, "meal": MEAL}}}
+    assert named_enums(f["parameters"]["properties"], "a lunch place")["meal"]["enum"][1] \
+        == "lunch"
+    args = bfcl_decoder("Then for lunch I want a new restaurant in Boston.", f)
+    assert args["meal"] == "lunch"
+
+
+def test_an_enum_value_with_digits_is_named_only_with_them():
+    q = "movie releases in the IMAX format in New York and in the 2D format in Los Angeles"
+    assert [v for *_, v in enum_mentions(q, ["IMAX", "2D", "3D"])] == ["IMAX", "2D"]
+    assert [v for *_, v in enum_mentions("a 4k screen", ["4K", "8K"])] == ["4K"]
+
+
+MOTION = {"name": "calculate_displacement", "description": "Displacement of an object.",
+          "parameters": {"type": "dict", "required": ["initial_velocity", "time"],
+                         "properties": {
+                             "initial_velocity": {"type": "integer",
+                                                  "description": "Initial velocity in m/s."},
+                             "time": {"type": "integer", "description": "Time in seconds."},
+                             "acceleration": {"type": "float", "description":
+                                              "The acceleration of the object in m/s^2."}}}}
+
+
+def test_an_optional_number_written_with_its_descriptions_unit(bfcl_decoder):
+    q = "A car moving at 15 m/s speeds up at 3.5 m/s^2 for 7 seconds. How far does it go?"
+    assert bfcl_decoder(q, MOTION)["acceleration"] == 3.5
+    # "15 m/s" is no m/s^2; with no number in that unit the value is not taken from it.
+    q = "A car moving at 15 m/s for 7 seconds. How far does it go?"
+    assert bfcl_decoder(q, MOTION).get("acceleration") in (None, 15, 7)
+
+
+QUADRATIC = {"name": "solve.quadratic_equation", "description": "Roots of a quadratic.",
+             "parameters": {"type": "dict", "required": ["a", "b", "c"], "properties": {
+                 "a": {"type": "integer", "description": "Coefficient of x^2."},
+                 "b": {"type": "integer", "description": "Coefficient of x."},
+                 "c": {"type": "integer", "description": "Constant term."}}}}
+
+
+def test_an_exponent_is_no_value(bfcl_decoder, monkeypatch):
+    # The model takes the first option it is offered: the exponent would come first.
+    monkeypatch.setattr(bfcl_decoder, "_copy_choice", lambda logits, opts, close, again=(): (
+        opts[0], None, logits))
+    q = "Solve a quadratic equation where the coefficient of x^2 is 5, the coefficient of x " \
+        "is 6, and the constant term is 1."
+    args = bfcl_decoder(q, QUADRATIC)
+    assert 2 not in args.values() and set(args.values()) <= {5, 6, 1}
+
+
+def test_a_verb_that_leads_up_to_a_value_never_starts_one(bfcl_decoder):
+    q = "Price a sculpture made of marble, named 'Dawn', of the Made In Italy brand."
+    leads = lead_verbs(q)
+    assert leads == {q.index("made"), q.index("named")}  # capitalised: a name may start
+    starts, _ = spans(q, exclude=leads)  # as the decoder asks for them
+    assert q.index("made") not in starts and q.index("marble") in starts
+    price = {"name": "sculpture_price", "description": "Price of a sculpture.", "parameters": {
+        "type": "dict", "required": ["material"], "properties": {
+            "material": {"type": "string", "description": "Material."}}}}
+    for _ in range(3):  # whatever the (random) model prefers
+        assert not bfcl_decoder("Price a sculpture made of marble.", price)["material"] \
+            .startswith("made")
+
+
+def test_dimensions_with_their_unit_are_a_written_list(bfcl_decoder):
+    from loracle.agent.bfcl_values import number_lists
+    q = "Price a 4 ft x 4 ft marble statue and a 6 ft x 3 ft bronze one, in a 2x2 table."
+    assert [t for *_, t in number_lists(q)] == ["4, 4", "6, 3"]  # the table has no unit
+    paint = {"name": "painting.create", "description": "Create a painting.", "parameters": {
+        "type": "dict", "required": ["dimensions"], "properties": {"dimensions": {
+            "type": "array", "items": {"type": "integer"}, "description": "Size."}}}}
+    args = bfcl_decoder("Create a square painting, dimensions 16x16 inches, for 30 s.", paint)
+    assert args["dimensions"] == [16, 16]  # whole, whatever the (random) model prefers
