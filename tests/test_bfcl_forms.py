@@ -105,6 +105,10 @@ def test_canonical_values():
     assert canonical("location", city, "Chicago") == "Chicago, IL"
     assert canonical("location", city, "Paris") == "Paris"  # no state known: as it is
     assert canonical("location", STR, "Chicago") == "Chicago"  # no "City, ST" example
+    named = {"type": "string", "description": "The city. In the format City, State."}
+    assert canonical("location", named, "Chicago") == "Chicago, IL"  # the form named
+    assert canonical("location", {"type": "string", "description": "The city, state or "
+                                  "country."}, "Chicago") == "Chicago"
     assert canonical("to_currency", STR, "US dollars") == "USD"
     assert canonical("to_currency", STR, "dollars and euros") == "dollars and euros"
     assert canonical("function", STR, "x^2") == "x**2"

@@ -30,6 +30,7 @@ from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_f
 from loracle.agent.bfcl_items import complete_lists
 from loracle.agent.bfcl_lists import (adds_nothing, asks,  # noqa: F401 (re-exported)
                                       clause_spans, continue_list, earliest)
+from loracle.agent.bfcl_phrases import with_heads
 from loracle.agent.bfcl_places import with_region
 from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_rivals import drop_rivals
@@ -292,7 +293,9 @@ class BfclAnswerer:
         out = []
         for (f, _, _), many in zip(tasks, share_values(q, tasks)):
             # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
-            calls = [canonical_args(f, with_region(q, f, self._refill(q, f, a))) for a in many]
+            # "the theory of relativity" whole, not "relativity" (bfcl_phrases).
+            calls = [canonical_args(f, with_heads(q, f, with_region(q, f, self._refill(q, f, a))))
+                     for a in many]
             # "another order of the same items": the call before's items (bfcl_shared).
             calls = same_as_before(f, calls)
             # "efficient, organized, easy going and compassionate": every item of the

@@ -90,7 +90,9 @@ _STATE_NAME = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, US_STATES), k
                                                       reverse=True)) + r")\b")
 _CITY = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _STATE_OF), key=len,
                                                 reverse=True)) + r")\b")
-_CITY_STATE_EXAMPLE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*, [A-Z]{2}\b")
+# The "City, ST" form shown by example ("e.g. New York, NY") or named ("In the format City,
+# State": the dev ground truth takes "Chicago, Illinois" or "Chicago, IL", never "Chicago").
+_CITY_STATE_EXAMPLE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*, [A-Z]{2}\b|\bCity, State\b")
 _FORMULA_WORDS = {"funct", "func", "polyn", "equat", "expre", "formu"}
 _OPERATOR = re.compile(r"(?<=[\w)])\s*([-+])\s*(?=[\w(])")
 # A length unit written right after a number ("4 inches", "5m"). No "in" or "mi": "5 in the"
@@ -242,7 +244,7 @@ def stated_unit(question: str, param: str, spec: dict, props: dict,
 
 
 def with_state(value: str, spec: dict) -> str:
-    """"Chicago" -> "Chicago, IL" when the description shows the "City, ST" form."""
+    """"Chicago" -> "Chicago, IL" when the description shows or names the "City, ST" form."""
     state = _STATE_OF.get(value)
     if state and _CITY_STATE_EXAMPLE.search(str(spec.get("description", ""))):
         return f"{value}, {state}"
