@@ -2,7 +2,9 @@
 is stated, not a name; values a description lists without quotes; an enum value's digits
 ("2D" does not name "3D"); a number written with the unit its description names ("3.5
 m/s^2"); an exponent is no value ("x^2"); a verb that leads up to a value never starts one
-("made of marble"). The decoder runs on the tiny random Llama, so what is asserted holds
+("made of marble"); dimensions with a unit are a written list ("16x16 inches"); an enum
+value in camel case is named ("free WiFi"); a formula's siblings are the other whole
+formulas ("4y^3 - 3y^2 + 2y - 1", not "4y"). The decoder runs on the tiny random Llama, so what is asserted holds
 whatever the model prefers (or the choice is pinned where the rule is about the options)."""
 from __future__ import annotations
 
@@ -115,3 +117,27 @@ def test_dimensions_with_their_unit_are_a_written_list(bfcl_decoder):
             "type": "array", "items": {"type": "integer"}, "description": "Size."}}}}
     args = bfcl_decoder("Create a square painting, dimensions 16x16 inches, for 30 s.", paint)
     assert args["dimensions"] == [16, 16]  # whole, whatever the (random) model prefers
+
+
+def test_an_enum_value_written_in_camel_case_is_named():
+    q = "hotels with amenities like free WiFi, breakfast included, and gym facility"
+    values = ["Free WiFi", "Breakfast Included", "Gym", "Pool"]
+    assert [v for *_, v in enum_mentions(q, values)] == ["Free WiFi", "Breakfast Included",
+                                                          "Gym"]
+    # A value written whole still names one split ("PlayStation" names "Playstation").
+    assert [v for *_, v in enum_mentions("on PlayStation", ["Playstation", "Xbox"])] == [
+        "Playstation"]
+
+
+def test_a_formulas_siblings_are_the_other_whole_formulas():
+    from loracle.agent.bfcl_enumerate import expand
+    q = "Compute the derivative of the function 3x^2 + 2x - 1 at the value 5, and then the " \
+        "derivative of the function 4y^3 - 3y^2 + 2y - 1 at the value 3."
+    props = {"function": {"type": "string"}, "value": {"type": "integer"}}
+    calls = expand(q, {"function": "3x^2 + 2x - 1", "value": 5}, frozenset(), props)
+    assert [c["function"] for c in calls] == ["3x^2 + 2x - 1", "4y^3 - 3y^2 + 2y - 1"]
+    assert [c["value"] for c in calls] == [5, 3]
+    # Only those in the function's own clauses.
+    calls = expand(q, {"function": "3x^2 + 2x - 1", "value": 5}, frozenset(), props,
+                   region=[(0, q.index("and then"))])
+    assert [c["function"] for c in calls] == ["3x^2 + 2x - 1"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from loracle.agent.bfcl_forms import is_length_unit, is_unit_param
+from loracle.agent.bfcl_forms import formulas, is_formula, is_length_unit, is_unit_param
 from loracle.agent.bfcl_siblings import alternatives, is_number_list, located
 from loracle.agent.bfcl_values import enum_mentions
 
@@ -25,6 +25,19 @@ def _enum_located(question: str, value: Any, spec: dict) -> list[tuple]:
     at = dict(named)
     return [(value, at[value])] + [x for x in named if x[0] != value] if value in at \
         else [(value, -1)]
+
+
+def _formula_located(question: str, value: Any, region=None) -> list[tuple] | None:
+    """A whole formula's siblings are the question's other whole formulas (in the
+    function's clauses) ("the function 3x^2 + 2x - 1 ... the function 4y^3 - 3y^2 + 2y -
+    1"): read word by word, "4y" of "4y^3" had looked like the next item. None when the
+    value is no whole formula."""
+    forms = [x for x in formulas(question)
+             if not region or any(lo <= x[0] < hi for lo, hi in region)]
+    at = next((a for a, b, _ in forms if question[a:b] == value), None)
+    if at is None:
+        return None
+    return [(value, at)] + [(question[a:b], a) for a, b, _ in forms if a != at][:7]
 
 
 def _key(v: Any) -> str:
@@ -58,7 +71,8 @@ def expand(question: str, args: dict, avoid: frozenset = frozenset(),
     share their siblings unpaired (_pair_number_lists), as the multi-call gate counts."""
     props = props or {}
     found = {p: _enum_located(question, v, props[p]) if props.get(p, {}).get("enum")
-             else located(question, v, avoid, region) for p, v in args.items()}
+             else is_formula(p, props.get(p, {})) and _formula_located(question, v, region)
+             or located(question, v, avoid, region) for p, v in args.items()}
     # Where the other params' values stand: "between 5 and 10" (lo, hi) is no enumeration,
     # but "area of 2000" is a sibling of "area of 2500" though the year is 2000 too.
     lists: dict[str, list[tuple]] = {}

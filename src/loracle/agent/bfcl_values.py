@@ -365,8 +365,10 @@ def enum_mentions(question: str, values: list) -> list[tuple[int, int, str]]:
     name "transit"). A value inside a longer named one ("New" of "Like New") is dropped. On
     the dev slice a named optional enum was wanted (or accepted) 45 times out of 45, an
     unnamed one never."""
-    qwords = [(m.start(), m.end(), m.group().lower()) for m in re.finditer(r"[A-Za-z]+",
-                                                                          question)]
+    # Whole, and split as `tokens` splits the value ("WiFi" names "Free WiFi": wi, fi).
+    qwords = [(m.start(), m.end(), m.group().lower()) for pat in (
+        r"[A-Za-z]+", r"(?<=[a-z])[A-Z][a-z]+|[A-Za-z][a-z]+(?=[A-Z])") for m in re.finditer(
+        pat, question)]
     found = []
     for v in values:
         if not isinstance(v, str):
