@@ -4,7 +4,8 @@ is stated, not a name; values a description lists without quotes; an enum value'
 m/s^2"); an exponent is no value ("x^2"); a verb that leads up to a value never starts one
 ("made of marble"); dimensions with a unit are a written list ("16x16 inches"); an enum
 value in camel case is named ("free WiFi"); a formula's siblings are the other whole
-formulas ("4y^3 - 3y^2 + 2y - 1", not "4y"). The decoder runs on the tiny random Llama, so what is asserted holds
+formulas ("4y^3 - 3y^2 + 2y - 1", not "4y"); a clock time is an hour in 24 hour format ("11
+PM": 23). The decoder runs on the tiny random Llama, so what is asserted holds
 whatever the model prefers (or the choice is pinned where the rule is about the options)."""
 from __future__ import annotations
 
@@ -141,3 +142,18 @@ def test_a_formulas_siblings_are_the_other_whole_formulas():
     calls = expand(q, {"function": "3x^2 + 2x - 1", "value": 5}, frozenset(), props,
                    region=[(0, q.index("and then"))])
     assert [c["function"] for c in calls] == ["3x^2 + 2x - 1"]
+
+
+def test_a_clock_time_is_an_hour_in_24_hour_format(bfcl_decoder):
+    from loracle.agent.bfcl_values import clock_hours
+    vegan = {"name": "vegan_restaurant.find_nearby", "description": "Vegan restaurants.",
+             "parameters": {"type": "dict", "required": ["location"], "properties": {
+                 "location": {"type": "string", "description": "The city."},
+                 "operating_hours": {"type": "integer", "description": "Latest closing "
+                                     "time. This is in 24 hour format."}}}}
+    spec = vegan["parameters"]["properties"]["operating_hours"]
+    assert [h for *_, h in clock_hours("open until 11 PM or 9 a.m.", spec)] == ["23", "9"]
+    assert clock_hours("open until 11 PM", {"type": "integer", "description": "Hour."}) == []
+    for q, want in (("Find a vegan restaurant in Boston that opens until at least 11 PM.", 23),
+                    ("Find vegan restaurants in Austin open until at least 22:00.", 22)):
+        assert bfcl_decoder(q, vegan)["operating_hours"] == want

@@ -25,8 +25,9 @@ from loracle.agent.bfcl_lm import ConstrainedLM, call_text, literal, prompt_text
 from loracle.agent.bfcl_named import claimed_starts, named_ids, named_number_starts
 from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
-from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, compounding_spans,
-                                       date_format, dated_spans, enum_mentions, enum_of,
+from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, clock_hours,
+                                       compounding_spans, date_format, dated_spans,
+                                       enum_mentions, enum_of,
                                        grounded, lead_verbs, named_enums, number_lists,
                                        number_spans, parse_value, ranges, rest_spans, rewrites,
                                        spans, tokens)
@@ -586,6 +587,12 @@ class LMArgDecoder(ConstrainedLM):
                     value = self._scalar(logits, question, spec)[0] \
                         if self._named(question, spec) else None
                 stated = value is not None
+            elif t == "integer" and (hours := self._where(clock_hours(question, spec),
+                                                          lambda x: x[0])):
+                # "open until at least 11 PM" for an hour "in 24 hour format": 23.
+                text, _, _ = self._copy_choice(logits, list(dict.fromkeys(
+                    h for *_, h in hours)), self.term)
+                value, stated = parse_value(text, spec), True
             elif t in ("integer", "float") and (near := self._near_name(question, p, spec)):
                 # An optional number the question states next to the parameter's name ("the
                 # next three days" for days): chosen among those numbers.

@@ -139,6 +139,25 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+def clock_hours(question: str, spec: dict) -> list[tuple[int, int, str]]:
+    """For an integer hour "in 24 hour format" (its description says so), the clock times
+    the question writes, as that hour: "until at least 11 PM" is 23, "22:00" is 22."""
+    if spec.get("type") != "integer" or not re.search(r"24[- ]?hour", str(
+            spec.get("description", "")), re.I):
+        return []
+    out = []
+    for m in re.finditer(r"\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?m\.?(?!\w)|\b(\d{1,2}):(\d\d)\b",
+                         question, re.I):
+        hour = int(m.group(1) or m.group(4))
+        if m.group(3) and m.group(3).lower() == "p" and hour < 12:
+            hour += 12
+        if m.group(3) and m.group(3).lower() == "a" and hour == 12:
+            hour = 0
+        if hour < 24:
+            out.append((m.start(), m.end(), str(hour)))
+    return out
+
+
 _REST = re.compile(r"\b(?:from|at) rest\b|\bstationary\b|\bstandstill\b|\bdropped\b", re.I)
 
 
