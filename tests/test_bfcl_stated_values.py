@@ -5,7 +5,7 @@ m/s^2"); an exponent is no value ("x^2"); a verb that leads up to a value never 
 ("made of marble"); dimensions with a unit are a written list ("16x16 inches"); an enum
 value in camel case is named ("free WiFi"); a formula's siblings are the other whole
 formulas ("4y^3 - 3y^2 + 2y - 1", not "4y"); a clock time is an hour in 24 hour format ("11
-PM": 23). The decoder runs on the tiny random Llama, so what is asserted holds
+PM": 23); a period with no number is its days ("the next week": 7). The decoder runs on the tiny random Llama, so what is asserted holds
 whatever the model prefers (or the choice is pinned where the rule is about the options)."""
 from __future__ import annotations
 
@@ -157,3 +157,19 @@ def test_a_clock_time_is_an_hour_in_24_hour_format(bfcl_decoder):
     for q, want in (("Find a vegan restaurant in Boston that opens until at least 11 PM.", 23),
                     ("Find vegan restaurants in Austin open until at least 22:00.", 22)):
         assert bfcl_decoder(q, vegan)["operating_hours"] == want
+
+
+def test_a_period_with_no_number_is_its_days(bfcl_decoder):
+    from loracle.agent.bfcl_values import period_days
+    days = {"type": "integer", "description": "Number of days for the forecast."}
+    assert period_days("What will the air quality be for the next week?", "days", days) == "7"
+    assert period_days("Concerts in the upcoming month", "days", days) == "30"
+    assert period_days("the next week", "year", {"type": "integer"}) is None  # no days
+    aq = {"name": "air_quality_forecast", "description": "Air quality forecast.",
+          "parameters": {"type": "dict", "required": ["location", "days"], "properties": {
+              "location": {"type": "string", "description": "The city."}, "days": days}}}
+    assert bfcl_decoder("What will be the air quality index of New York for the next week?",
+                        aq)["days"] == 7
+    # A number the question writes still comes first.
+    assert bfcl_decoder("Air quality in Boston for the next 3 days of the week?", aq)[
+        "days"] == 3

@@ -29,8 +29,8 @@ from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, clock_
                                        compounding_spans, date_format, dated_spans,
                                        enum_mentions, enum_of,
                                        grounded, lead_verbs, named_enums, number_lists,
-                                       number_spans, parse_value, ranges, rest_spans, rewrites,
-                                       spans, tokens)
+                                       number_spans, parse_value, period_days, ranges,
+                                       rest_spans, rewrites, spans, tokens)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and
@@ -333,6 +333,8 @@ class LMArgDecoder(ConstrainedLM):
             elif named and not rest and self.keep is None:  # a first call's own number
                 found = self._named_number(question, found)
             opts = list(dict.fromkeys(lit for _, _, lit in found))
+            if not opts and (days := period_days(question, self.param, spec)):
+                opts = [days]  # no number written: "for the next week" is 7 days
             if not opts:
                 return parse_value(self._number(logits, t == "float"), spec), None, logits
             again = frozenset(lit for a, _, lit in found if a == self.repeat_at)

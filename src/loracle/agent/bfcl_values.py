@@ -139,6 +139,20 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+_PERIOD_DAYS = {"week": "7", "fortnight": "14", "month": "30"}
+
+
+def period_days(question: str, param: str, spec: dict) -> str | None:
+    """A count of days the question gives as one period ("for the next week": 7, "the
+    upcoming month": 30), for a number parameter that counts days."""
+    if spec.get("type") not in ("integer", "float") or "day" not in " ".join(
+            tokens(param) + tokens(str(spec.get("description", "")))):
+        return None
+    m = re.search(r"\b(?:a|one|next|this|the|upcoming|coming|following)\s+"
+                  r"(week|fortnight|month)\b", question, re.I)
+    return _PERIOD_DAYS[m.group(1).lower()] if m else None
+
+
 def clock_hours(question: str, spec: dict) -> list[tuple[int, int, str]]:
     """For an integer hour "in 24 hour format" (its description says so), the clock times
     the question writes, as that hour: "until at least 11 PM" is 23, "22:00" is 22."""
