@@ -5,7 +5,8 @@ m/s^2"); an exponent is no value ("x^2"); a verb that leads up to a value never 
 ("made of marble"); dimensions with a unit are a written list ("16x16 inches"); an enum
 value in camel case is named ("free WiFi"); a formula's siblings are the other whole
 formulas ("4y^3 - 3y^2 + 2y - 1", not "4y"); a clock time is an hour in 24 hour format ("11
-PM": 23); a period with no number is its days ("the next week": 7). The decoder runs on the tiny random Llama, so what is asserted holds
+PM": 23); a period with no number is its days ("the next week": 7); feet and inches are inches, and
+SI prefixes scale to the unit the description names ("50mH": 0.05). The decoder runs on the tiny random Llama, so what is asserted holds
 whatever the model prefers (or the choice is pinned where the rule is about the options)."""
 from __future__ import annotations
 
@@ -173,3 +174,18 @@ def test_a_period_with_no_number_is_its_days(bfcl_decoder):
     # A number the question writes still comes first.
     assert bfcl_decoder("Air quality in Boston for the next 3 days of the week?", aq)[
         "days"] == 3
+
+
+def test_feet_and_inches_are_inches_and_si_prefixes_scale_to_the_base_unit():
+    from loracle.agent.bfcl_values import number_spans
+    lits = lambda q, spec: [lit for *_, lit in number_spans(q, spec)]  # noqa: E731
+    num = {"type": "integer", "description": "Height of the person in inches."}
+    assert lits("weight 150lbs and height 5ft 10in, lightly active", num) == ["150", "70"]
+    assert lits("I am a 180 lbs, 5'11\" tall individual", num) == ["180", "71"]
+    henries = {"type": "float", "description": "The inductance (L) in henries (H)."}
+    assert lits("capacitance of 100µF and inductance of 50mH.", henries) == ["100", "0.05"]
+    # Only for the unit the description names; "5m" is metres, no prefix.
+    assert lits("a 5m rope, 10 kW", {"type": "float", "description": "Power in watts."}) \
+        == ["5", "10000.0"]
+    assert lits("inductance of 50mH", {"type": "float", "description": "Inductance."}) == [
+        "50"]

@@ -132,6 +132,10 @@ def number_spans(question: str, spec: dict) -> list[tuple[int, int, str]]:
         out.append((m.start(), end, s))
     # The exponent of a number in scientific notation is no number of its own.
     out = [x for x in out if not any(a < x[0] < b for a, b in sci_spans)]
+    # A height in feet and inches is its inches ("5ft 10in": 70; 3 of 3 dev values), and
+    # "50mH" is 0.05 for a parameter in henries: the numbers inside such a span give way.
+    for a, b, lit in _feet_inches(question) + _si_prefixed(question, spec):
+        out = [x for x in out if not a <= x[0] < b] + [(a, b, lit)]
     out += [(m.start(), m.end(), str(_WORD_NUMS[m.group().lower()]))
             for m in re.finditer(r"[A-Za-z]+", question) if m.group().lower() in _WORD_NUMS]
     if spec.get("type") == "integer":
@@ -170,6 +174,29 @@ def clock_hours(question: str, spec: dict) -> list[tuple[int, int, str]]:
         if hour < 24:
             out.append((m.start(), m.end(), str(hour)))
     return out
+
+
+_FEET_INCHES = re.compile(r"(?<![\w.])(\d+)\s*(?:ft|feet|foot|')\s*(\d+(?:\.\d+)?)\s*"
+                          r"(?:in\b|inch(?:es)?\b|\"|'')")
+_SI_PREFIX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([mµμunpk])(H|F|A|V|W|Ω)(?!\w)")
+_PREFIX = {"m": 1e-3, "µ": 1e-6, "μ": 1e-6, "u": 1e-6, "n": 1e-9, "p": 1e-12, "k": 1e3}
+_BASE_UNIT = {"H": "henr", "F": "farad", "A": "amp", "V": "volt", "W": "watt", "Ω": "ohm"}
+
+
+def _feet_inches(question: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _FEET_INCHES.finditer(question):
+        inches = int(m.group(1)) * 12 + float(m.group(2))
+        out.append((m.start(), m.end(), str(int(inches)) if inches == int(inches)
+                    else repr(inches)))
+    return out
+
+
+def _si_prefixed(question: str, spec: dict) -> list[tuple[int, int, str]]:
+    """"100µF" as 0.0001 for a parameter whose description names farads."""
+    d = str(spec.get("description", "")).lower()
+    return [(m.start(), m.end(), repr(round(float(m.group(1)) * _PREFIX[m.group(2)], 15)))
+            for m in _SI_PREFIX.finditer(question) if _BASE_UNIT[m.group(3)] in d]
 
 
 _REST = re.compile(r"\b(?:from|at) rest\b|\bstationary\b|\bstandstill\b|\bdropped\b", re.I)
