@@ -45,3 +45,14 @@ def test_the_answerer_writes_the_whole_phrase():
            "function": [DISCOVERY]}
     assert ans.answer(row) == [{"name": "get_scientist_for_discovery",
                                 "arguments": {"discovery": "theory of relativity"}}]
+
+
+def test_a_value_written_with_its_kind_is_the_value():
+    fuel = {"name": "calculate_emissions", "description": "CO2 of a car.", "parameters": {
+        "type": "dict", "required": ["fuel_type"], "properties": {
+            "fuel_type": {"type": "string", "description": "Type of fuel."},
+            "engine": {"type": "string", "description": "Engine."}}}}
+    q = "How much CO2 does a gas-fueled car with a V-8 engine produce?"
+    assert with_heads(q, fuel, {"fuel_type": "gas-fueled", "engine": "V-8"}) == {
+        "fuel_type": "gas", "engine": "V-8"}
+    assert with_heads(q, fuel, {"fuel_type": "gluten-free"})["fuel_type"] == "gluten-free"
