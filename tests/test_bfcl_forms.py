@@ -105,6 +105,9 @@ def test_canonical_values():
     assert canonical("location", city, "Chicago") == "Chicago, IL"
     assert canonical("location", city, "Paris") == "Paris"  # no state known: as it is
     assert canonical("location", STR, "Chicago") == "Chicago"  # no "City, ST" example
+    assert canonical("month", STR, "Feb") == "February"  # written out
+    assert canonical("month", STR, "Sept.") == "September"
+    assert canonical("name", STR, "Feb") == "Feb"  # only a month parameter's
     named = {"type": "string", "description": "The city. In the format City, State."}
     assert canonical("location", named, "Chicago") == "Chicago, IL"  # the form named
     assert canonical("location", {"type": "string", "description": "The city, state or "

@@ -251,12 +251,25 @@ def with_state(value: str, spec: dict) -> str:
     return value
 
 
+_MONTH_NAMES = ("January February March April May June July August September October "
+                "November December").split()
+
+
+def month_name(param: str, value: str) -> str:
+    """A month parameter's abbreviation written out ("next month (Feb)": "February"; no dev
+    ground-truth month is abbreviated)."""
+    m = re.fullmatch(r"([A-Za-z]{3,4})\.?", value.strip()) if "month" in tokens(param) \
+        else None
+    return next((n for n in _MONTH_NAMES if m and n.lower().startswith(m.group(1).lower())),
+                value)
+
+
 def canonical(param: str, spec: dict, value):
     """A decoded value in the form the parameter takes: a stated currency as its code, a
     stated formula in Python syntax, a company as its ticker, a US city with its state where
     the description shows that form, a country's demonym as the country (bfcl_places), a
     plural category as the description's singular, a word as the code the description
-    gives for it; anything else as it is."""
+    gives for it, a month's abbreviation written out; anything else as it is."""
     if not isinstance(value, str):
         return value
     if is_ticker(param, spec) and len(found := tickers(value)) == 1:
@@ -270,7 +283,7 @@ def canonical(param: str, spec: dict, value):
             and found[0][:2] == (0, len(value)):
         return found[0][2]
     value = described_code(described_singular(value, spec), spec)
-    return with_state(country_form(param, value), spec)
+    return with_state(country_form(param, month_name(param, value)), spec)
 
 
 def canonical_args(function: dict, args: dict) -> dict:
