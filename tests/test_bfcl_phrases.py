@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fake_bfcl import FakeEncoder
 from loracle.agent.bfcl import BfclAnswerer
-from loracle.agent.bfcl_phrases import with_heads
+from loracle.agent.bfcl_phrases import phrased
 
 DISCOVERY = {"name": "get_scientist_for_discovery", "description": "Who discovered it.",
              "parameters": {"type": "dict", "required": ["discovery"], "properties": {
@@ -16,18 +16,18 @@ EVENT = {"name": "get_event_date", "description": "Date of an event.", "paramete
 
 def test_a_name_written_with_its_head_is_the_whole_phrase():
     q = "Who is the scientist that first proposed the theory of evolution?"
-    assert with_heads(q, DISCOVERY, {"discovery": "evolution"}) == {
+    assert phrased(q, DISCOVERY, {"discovery": "evolution"}) == {
         "discovery": "theory of evolution"}
     q = "When was the signing of the Treaty of Lisbon?"
     # The event takes its head; a place keeps the bare city.
-    assert with_heads(q, EVENT, {"event": "Lisbon", "location": "Lisbon"}) == {
+    assert phrased(q, EVENT, {"event": "Lisbon", "location": "Lisbon"}) == {
         "event": "Treaty of Lisbon", "location": "Lisbon"}
     # Only when every mention is so written, and values already whole stay.
     q = "Compare the Battle of Waterloo with the Waterloo station."
-    assert with_heads(q, EVENT, {"event": "Waterloo"}) == {"event": "Waterloo"}
+    assert phrased(q, EVENT, {"event": "Waterloo"}) == {"event": "Waterloo"}
     q = "When was the Battle of Waterloo?"
-    assert with_heads(q, EVENT, {"event": "Battle of Waterloo"})["event"] == "Battle of Waterloo"
-    assert with_heads("The theory of relativity", DISCOVERY, {"discovery": 3}) == {
+    assert phrased(q, EVENT, {"event": "Battle of Waterloo"})["event"] == "Battle of Waterloo"
+    assert phrased("The theory of relativity", DISCOVERY, {"discovery": 3}) == {
         "discovery": 3}
 
 
@@ -53,6 +53,23 @@ def test_a_value_written_with_its_kind_is_the_value():
             "fuel_type": {"type": "string", "description": "Type of fuel."},
             "engine": {"type": "string", "description": "Engine."}}}}
     q = "How much CO2 does a gas-fueled car with a V-8 engine produce?"
-    assert with_heads(q, fuel, {"fuel_type": "gas-fueled", "engine": "V-8"}) == {
+    assert phrased(q, fuel, {"fuel_type": "gas-fueled", "engine": "V-8"}) == {
         "fuel_type": "gas", "engine": "V-8"}
-    assert with_heads(q, fuel, {"fuel_type": "gluten-free"})["fuel_type"] == "gluten-free"
+    assert phrased(q, fuel, {"fuel_type": "gluten-free"})["fuel_type"] == "gluten-free"
+
+
+def test_a_weekday_keeps_its_next_and_a_place_its_of():
+    concert = {"name": "concert.find_nearby", "description": "Concerts.", "parameters": {
+        "type": "dict", "required": ["location", "date"], "properties": {
+            "location": {"type": "string", "description": "The city."},
+            "date": {"type": "string", "description": "The date."}}}}
+    q = "Classical concerts near Berlin happening next Friday, then the Boreal Forests of " \
+        "Canada on Monday."
+    assert phrased(q, concert, {"location": "Boreal Forests", "date": "Friday"}) == {
+        "location": "Boreal Forests of Canada", "date": "next Friday"}
+    assert phrased(q, concert, {"location": "Berlin", "date": "Monday"}) == {
+        "location": "Berlin", "date": "Monday"}
+    # "of" extends places only: a card's rank keeps its name.
+    card = {"name": "find_card", "description": "A card.", "parameters": {
+        "type": "dict", "required": ["rank"], "properties": {"rank": {"type": "string"}}}}
+    assert phrased("Is the Ace of Spades there?", card, {"rank": "Ace"}) == {"rank": "Ace"}

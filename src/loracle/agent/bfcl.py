@@ -30,7 +30,7 @@ from loracle.agent.bfcl_gate import (GATE_FEATURES, first_call, fit_gate, gate_f
 from loracle.agent.bfcl_items import complete_lists
 from loracle.agent.bfcl_lists import (adds_nothing, asks,  # noqa: F401 (re-exported)
                                       clause_spans, continue_list, earliest)
-from loracle.agent.bfcl_phrases import with_heads
+from loracle.agent.bfcl_phrases import phrased
 from loracle.agent.bfcl_places import with_region
 from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_rivals import drop_rivals
@@ -294,7 +294,7 @@ class BfclAnswerer:
         for (f, _, _), many in zip(tasks, share_values(q, tasks)):
             # "Berlin, Germany" as written, not "Berlin" (bfcl_places).
             # "the theory of relativity" whole, not "relativity" (bfcl_phrases).
-            calls = [canonical_args(f, with_heads(q, f, with_region(q, f, self._refill(q, f, a))))
+            calls = [canonical_args(f, phrased(q, f, with_region(q, f, self._refill(q, f, a))))
                      for a in many]
             # "another order of the same items": the call before's items (bfcl_shared).
             calls = same_as_before(f, calls)
