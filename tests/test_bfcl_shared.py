@@ -131,3 +131,21 @@ def test_the_answerer_repeats_the_items_a_later_order_calls_the_same():
     assert [c["arguments"] for c in a.answer(row)] == [
         {"location": "downtown", "items": ["pizza", "salad"]},
         {"location": "uptown", "items": ["pizza", "salad"]}]
+
+
+def test_a_call_written_twice_is_written_once(monkeypatch):
+    from loracle.agent import bfcl
+    from loracle.agent.bfcl_shared import written_once
+    a, b = {"name": "f", "arguments": {"x": "1"}}, {"name": "f", "arguments": {"x": "2"}}
+    assert written_once([a, b, dict(a), b]) == [a, b]
+    assert written_once([a, {"name": "g", "arguments": {"x": "1"}}]) == [
+        a, {"name": "g", "arguments": {"x": "1"}}]
+    # The answerer's last step: the rules before it may write a call twice.
+    case = func("law_case.get_details", "case_number")
+    monkeypatch.setattr(bfcl, "complete_lists", lambda q, f, calls: calls + calls)
+    ans = BfclAnswerer(encoder=FakeEncoder(), threshold=0.0,
+                       decoder=lambda *a, **k: {"case_number": "28473"})
+    row = {"id": "t", "question": [[{"role": "user", "content": "Details of case 28473."}]],
+           "function": [case]}
+    assert ans.answer(row) == [{"name": "law_case.get_details",
+                                "arguments": {"case_number": "28473"}}]

@@ -36,7 +36,8 @@ from loracle.agent.bfcl_poly import coefficient_calls
 from loracle.agent.bfcl_rivals import drop_rivals
 from loracle.agent.bfcl_runs import by_run
 from loracle.agent.bfcl_scenarios import by_scenario
-from loracle.agent.bfcl_shared import name_only_params, same_as_before, share_values
+from loracle.agent.bfcl_shared import (name_only_params, same_as_before, share_values,
+                                       written_once)
 from loracle.agent.bfcl_spans import SPAN_FEATURES, fit_span_prior, span_scores, training_rows
 from loracle.agent.bfcl_toggles import toggled
 from loracle.agent.bfcl_values import _NUM, _params, _words, named_enums
@@ -301,7 +302,7 @@ class BfclAnswerer:
             # "efficient, organized, easy going and compassionate": every item of the
             # coordination a string list was copied from (bfcl_items).
             out += [{"name": f["name"], "arguments": a} for a in complete_lists(q, f, calls)]
-        return out
+        return written_once(out)  # a call the rules wrote twice, once (bfcl_shared)
 
     def _refill(self, q: str, f: dict, call: dict) -> dict:
         """A required string that still names only (bfcl_shared: no other task holds it) is

@@ -80,5 +80,8 @@ def named_ids(question: str, param: str) -> list[tuple[int, int, str]]:
     ground truth such a token is the value every time the question writes one."""
     if not set(_name_words(param)) & {"id", "number", "code", "no"}:
         return []
-    pat = _whole_name(param) + r"s?\s*(?:of|is|:|#|number|no\.?)?\s*['\"]?([A-Za-z]*\d[\w/-]*)"
+    name = _whole_name(param)
+    if _name_words(param)[-1] == "number":  # "Case No 28473", "order # 123" for case_number
+        name = name[:-len("number")] + r"(?:number|no\.?|#|num\.?)"
+    pat = name + r"s?\s*(?:of|is|:|#|number|no\.?)?\s*['\"]?([A-Za-z]*\d[\w/-]*)"
     return [(m.start(1), m.end(1), m.group(1)) for m in re.finditer(pat, question, re.I)]

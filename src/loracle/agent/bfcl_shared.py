@@ -6,6 +6,7 @@ question ("account" of the history task) holds the value meant. Pure functions o
 answerer's decoded calls; measured effect in docs/agent.md ("Values from another task")."""
 from __future__ import annotations
 
+import json
 import re
 
 from loracle.agent.bfcl_values import _params, _words, tokens
@@ -90,4 +91,18 @@ def same_as_before(function: dict, calls: list[dict]) -> list[dict]:
                     all(names_only(x, function["name"], p) for x in vals):
                 call[p] = out[-1][p]
         out.append(call)
+    return out
+
+
+def written_once(calls: list[dict]) -> list[dict]:
+    """Each call once: the enumeration rules can write one twice ("Case No 28473 and
+    64725": 28473, 64725, 28473). One dev question in 1,240 repeats a call ("two from a
+    normal distribution with a mean of 5"), and no answer of ours for it does."""
+    seen: set[str] = set()
+    out = []
+    for call in calls:
+        key = json.dumps(call, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(call)
     return out
