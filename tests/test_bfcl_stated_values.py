@@ -1,13 +1,15 @@
-"""Small rules on what the question states: an optional value with no words ("2022-12-31")
-is stated, not a name; values a description lists without quotes; an enum value's digits
-("2D" does not name "3D"); a number written with the unit its description names ("3.5
-m/s^2"); an exponent is no value ("x^2"); a verb that leads up to a value never starts one
-("made of marble"); dimensions with a unit are a written list ("16x16 inches"); an enum
-value in camel case is named ("free WiFi"); a formula's siblings are the other whole
-formulas ("4y^3 - 3y^2 + 2y - 1", not "4y"); a clock time is an hour in 24 hour format ("11
-PM": 23); a period with no number is its days ("the next week": 7); feet and inches are inches, and
-SI prefixes scale to the unit the description names ("50mH": 0.05). The decoder runs on the tiny random Llama, so what is asserted holds
-whatever the model prefers (or the choice is pinned where the rule is about the options)."""
+"""Small rules on what the question states: an optional value with no words ("2022-12-31") is
+stated, not a name; values a description lists without quotes; an enum value's digits ("2D"
+does not name "3D"); a number written with the unit its description names ("3.5 m/s^2"); an
+exponent is no value ("x^2"); a verb that leads up to a value never starts one ("made of
+marble"); dimensions with a unit are a written list ("16x16 inches"); an enum value in
+camel case is named ("free WiFi"); a formula's siblings are the other whole formulas ("4y^3
+- 3y^2 + 2y - 1", not "4y"); a clock time is an hour in 24 hour format ("11 PM": 23); a
+period with no number is its days ("the next week": 7); feet and inches are inches, and SI
+prefixes scale to the unit the description names ("50mH": 0.05). The decoder runs on the
+tiny random Llama, so what is asserted holds whatever the model prefers (or the choice is
+pinned where the rule is about the options).
+"""
 from __future__ import annotations
 
 from loracle.agent.bfcl_values import (described_values, enum_mentions, lead_verbs,

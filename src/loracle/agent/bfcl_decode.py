@@ -27,10 +27,10 @@ from loracle.agent.bfcl_shared import names_only
 from loracle.agent.bfcl_spans import candidates
 from loracle.agent.bfcl_values import (WORD, _params, _words, bound_side, clock_hours,
                                        compounding_spans, date_format, dated_spans,
-                                       enum_mentions, enum_of,
-                                       grounded, lead_verbs, named_enums, number_lists,
-                                       number_spans, parse_value, period_days, ranges,
-                                       rest_spans, rewrites, spans, tokens)
+                                       enum_mentions, enum_of, grounded, lead_verbs,
+                                       named_enums, number_lists, number_spans, parse_value,
+                                       period_days, ranges, rest_spans, rewrites, spans,
+                                       tokens)
 
 # What may stand between two items of one enumeration ("Tennis Court and a Picnic Area").
 # A conjunction may have one word on either side ("fiction section and free Wi-Fi"), and

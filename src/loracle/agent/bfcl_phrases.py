@@ -1,13 +1,13 @@
-"""Values as a phrase of the question means them. A name written with its head: "the theory
-of relativity", "the Battle of Stalingrad", "the Treaty of Paris". The decoder copies the word after "of" ("relativity",
-"evolution"), but on the dev ground truth the 14 values (not places) the question writes
-with a head all accept the whole phrase, and 10 accept only it. Places keep the bare word:
-"the signing of the Treaty of Lisbon" has location "Lisbon" (2 of 2). Pure function over a
-decoded call. And a value written with its kind: "a gas-fueled car" for fuel_type is "gas"
-(the decoder copies the compound; no dev ground-truth value is "X-<a word of the
-parameter's name>"). A weekday with the "next" before it ("next Friday"), and a place with
-the "of <Name>" after it ("the Boreal Forests of Canada"): the ground truth's first value
-never drops either (0 of the dev first values changes unaccepted).
+"""Values as a phrase of the question means them. A name written with its head: "the theory of
+relativity", "the Battle of Stalingrad", "the Treaty of Paris". The decoder copies the word
+after "of" ("relativity", "evolution"), but on the dev ground truth the 14 values (not
+places) the question writes with a head all accept the whole phrase, and 10 accept only it.
+Places keep the bare word: "the signing of the Treaty of Lisbon" has location "Lisbon" (2
+of 2). Pure function over a decoded call. And a value written with its kind: "a gas-fueled
+car" for fuel_type is "gas" (the decoder copies the compound; no dev ground-truth value is
+"X-<a word of the parameter's name>"). A weekday with the "next" before it ("next Friday"),
+and a place with the "of <Name>" after it ("the Boreal Forests of Canada"): the ground
+truth's first value never drops either (0 of the dev first values changes unaccepted).
 """
 from __future__ import annotations
 
