@@ -303,8 +303,8 @@ class LMArgDecoder(ConstrainedLM):
         if t in ("integer", "float"):
             # An exponent ("the coefficient of x^2 is 5", "m/s^2") is no value: no dev
             # ground-truth number is written only as one.
-            numbers = [x for x in number_spans(question, spec) if question[x[0] - 1:x[0]]
-                       != "^"] or number_spans(question, spec)
+            written = number_spans(question, spec)
+            numbers = [x for x in written if question[x[0] - 1:x[0]] != "^"] or written
             found = where = self._where(numbers, lambda x: x[0])
             # A number another parameter of this call took is not this one's ("between 1
             # and 1000" had given both limits 1; 14 of 1,284 dev pairs of numeric values in
@@ -616,7 +616,8 @@ class LMArgDecoder(ConstrainedLM):
                 # words is no name ("2022-12-31" for return_date), but a bare number is no
                 # string either ("-122.4194" for month).
                 text = " ".join(value) if is_list else value or ""
-                if value and (_words(text) <= _words(p) if _words(text) else
+                said = _words(text)
+                if value and (said <= _words(p) if said else
                               re.fullmatch(r"[-+]?[\d.,]+", text)):
                     value = None
             else:
